@@ -1,0 +1,55 @@
+"""Where an nbgrader course keeps things: one Course object instead of paths spread around."""
+import re
+from functools import lru_cache
+from pathlib import Path
+
+ASSIGNMENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+PUBLIC_SUFFIXES = (".py", ".csv", ".txt")
+
+
+class CourseError(ValueError):
+    """The course folder or an assignment in it is missing or broken."""
+
+
+class Course:
+    """An nbgrader course root: source/, release/, graders/, reference/, data/."""
+
+    def __init__(self, root="."):
+        self.root = Path(root).resolve()
+
+    def assignment(self, name):
+        """Check that `name` is a gradable assignment of this course; returns it."""
+        if not ASSIGNMENT_NAME.match(name or ""):
+            raise CourseError(f"invalid assignment name {name!r}")
+        if not (self.graders_dir(name) / "pytest.ini").is_file():
+            raise CourseError(f"no graders for assignment {name!r} under {self.root / 'graders'}"
+                              " (run gradekit from the course root)")
+        return name
+
+    def graders_dir(self, name):
+        return self.root / "graders" / name
+
+    def release_dir(self, name):
+        return self.root / "release" / name
+
+    def source_dir(self, name):
+        return self.root / "source" / name
+
+    def reference_dir(self, name):
+        return self.root / "reference" / name
+
+    def public_files(self, name):
+        """Names of the helper files the release ships beside the notebook (never solutions)."""
+        return tuple(sorted(self.public_file_texts(name)))
+
+    def public_file_texts(self, name):
+        """Release helper files as text: the sandbox gets them so notebooks can import/read them."""
+        return _texts(self.release_dir(name))
+
+
+@lru_cache(maxsize=8)
+def _texts(folder):
+    if not folder.is_dir():
+        return {}
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.iterdir())
+            if p.is_file() and p.suffix in PUBLIC_SUFFIXES}

@@ -1,0 +1,131 @@
+"""pytest plugin that turns hidden grader modules into scored TestResults.
+
+Graders are ordinary pytest tests.  They reach the submission only through the `student`
+fixture (a proxy to the sandbox) and declare what they are worth with markers:
+
+    pytestmark = pytest.mark.cell("test_forward")     # the nbgrader grade cell it scores
+    @pytest.mark.points(0.5)                          # required on every test
+    @pytest.mark.hidden                               # students see pass/fail and one line
+"""
+import pytest
+
+from ..sandbox.client import StudentError
+from .results import TestResult
+
+MARKERS = (
+    "points(value): points the test is worth (required)",
+    "hidden: a private test; students see only pass/fail and the first line of its message",
+    "cell(grade_id): the nbgrader grade cell whose score this test contributes to",
+)
+OUTPUT_LIMIT = 1500
+
+
+class PartialCredit(Exception):
+    """Raised by Credit.fail: the test failed but earned `fraction` of its points."""
+
+    def __init__(self, fraction, message):
+        super().__init__(message)
+        self.fraction = min(1.0, max(0.0, float(fraction)))
+
+
+class Credit:
+    """Per-test helper: `credit.fail(0.5, "why")` ends the test with half its points."""
+
+    def fail(self, fraction, message):
+        if fraction >= 1.0:
+            return
+        raise PartialCredit(fraction, message)
+
+
+class StudentProxy:
+    """`student.forward(X, W1, w2)` calls the sandbox; errors name the student's function."""
+
+    def __init__(self, sandbox):
+        self._sandbox = sandbox
+
+    def _wrap(self, name, thunk):
+        try:
+            return thunk()
+        except StudentError as exc:
+            message = str(exc)
+            raise StudentError(exc.kind, message if message.startswith(name) else f"{name}: {message}")
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return lambda *args, timeout=None, **kwargs: self._wrap(
+            name, lambda: self._sandbox.call(name, *args, timeout=timeout, **kwargs))
+
+    def value(self, name):
+        """A global of the submission (e.g. ANSWER_TASK1) as plain values."""
+        return self._wrap(name, lambda: self._sandbox.value(name))
+
+    def sklearn(self, name, fits, timeout=None):
+        """Build the student's estimator with `name()`, fit copies; parameters and weights back."""
+        return self._wrap(name, lambda: self._sandbox.sklearn(name, fits, timeout=timeout))
+
+
+class GradingPlugin:
+    """Collects one TestResult per grader test, in collection order."""
+
+    def __init__(self, sandbox):
+        self.proxy = StudentProxy(sandbox)
+        self.results = []
+        self.internal_errors = []
+
+    def pytest_configure(self, config):
+        for line in MARKERS:
+            config.addinivalue_line("markers", line)
+
+    @pytest.fixture(scope="session")
+    def student(self):
+        """The submission, as a proxy whose calls run in the sandbox."""
+        return self.proxy
+
+    @pytest.fixture
+    def credit(self):
+        """Partial credit for the current test (see Credit.fail)."""
+        return Credit()
+
+    def pytest_collection_modifyitems(self, items):
+        for item in items:
+            if item.get_closest_marker("points") is None:
+                raise pytest.UsageError(f"{item.nodeid} has no @pytest.mark.points")
+
+    def pytest_runtest_setup(self, item):
+        self.proxy._sandbox.printed = []
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        outcome = yield
+        report = outcome.get_result()
+        if report.when == "call" or (report.when == "setup" and report.failed):
+            self.results.append(self.result(item, call))
+
+    def result(self, item, call):
+        points = float(item.get_closest_marker("points").args[0])
+        hidden = item.get_closest_marker("hidden") is not None
+        cell = item.get_closest_marker("cell")
+        status, fraction, message = "passed", 1.0, ""
+        error = call.excinfo.value if call.excinfo else None
+        if isinstance(error, PartialCredit):
+            status, fraction, message = "failed", error.fraction, str(error)
+        elif isinstance(error, StudentError):
+            status = "timeout" if error.kind == "timeout" else "error"
+            fraction, message = 0.0, str(error)
+        elif isinstance(error, (AssertionError, pytest.fail.Exception)):
+            status, fraction = "failed", 0.0
+            message = str(error).split("\nassert ")[0].strip() or "check failed"
+        elif error is not None:
+            status, fraction = "error", 0.0
+            message = "internal grader error (not your fault); the instructors are told"
+            self.internal_errors.append(f"{item.nodeid}: {call.excinfo.exconly()}")
+        if hidden:
+            message = message.splitlines()[0][:200] if message else ""
+        elif self.proxy._sandbox.printed:
+            message += "\n--- your code printed ---\n" + "".join(self.proxy._sandbox.printed)
+        module = item.nodeid.split("::")[0].rsplit("/", 1)[-1].removesuffix(".py")
+        return TestResult(name=f"{module}::{item.name}", score=round(points * fraction, 4),
+                          max_score=points, status=status,
+                          visibility="hidden" if hidden else "visible",
+                          output=message[:OUTPUT_LIMIT], cell=cell.args[0] if cell else module)

@@ -1,0 +1,52 @@
+"""Grading results as plain dataclasses; `to_json` gives the pinned report schema."""
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class TestResult:
+    """One grader test: what it is worth, what it got, what the student may see."""
+
+    name: str
+    score: float
+    max_score: float
+    status: str            # passed | failed | error | timeout
+    visibility: str        # visible | hidden
+    output: str = ""
+    cell: str = ""         # the nbgrader grade cell this test scores (grade_id)
+
+
+@dataclass
+class GradingResult:
+    """A graded (or rejected) submission, Gradescope-like."""
+
+    assignment: str
+    status: str                         # graded | rejected
+    score: float = 0.0
+    max_score: float = 0.0
+    tests: list = field(default_factory=list)
+    submission: dict = field(default_factory=dict)
+    sandbox: str = ""
+    duration_s: float = 0.0
+    load: list = field(default_factory=list)     # [{"unit": label, "error": text}] failed units
+    error: str = ""
+    timing: dict = field(default_factory=dict)   # seconds per stage, for benchmarks
+
+    def cell_scores(self):
+        """Score and max score per nbgrader grade cell."""
+        cells = {}
+        for test in self.tests:
+            got, most = cells.get(test.cell, (0.0, 0.0))
+            cells[test.cell] = (got + test.score, most + test.max_score)
+        return cells
+
+    def to_json(self):
+        """The pinned JSON report (a rejected input reports status and error only)."""
+        if self.status == "rejected":
+            return {"assignment": self.assignment, "status": "rejected", "error": self.error}
+        report = asdict(self)
+        del report["error"], report["timing"]
+        for test in report["tests"]:
+            test.pop("cell")
+        report["score"] = round(self.score, 4)
+        report["duration_s"] = round(self.duration_s, 3)
+        return report

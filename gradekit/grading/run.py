@@ -1,0 +1,82 @@
+"""Grade one submission: load it, start its sandbox, run the hidden graders against it."""
+import contextlib
+import io
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from ..course import Course
+from ..sandbox.client import Sandbox, SandboxError
+from ..submission import Rejected, Submission, load_bytes, load_submission
+from .plugin import GradingPlugin
+from .results import GradingResult
+
+
+def grade_path(course: Course, assignment: str, path) -> GradingResult:
+    """Grade a file on disk; a rejected input gives status 'rejected' with the reason."""
+    started = time.monotonic()
+    try:
+        submission = load_submission(path, helpers=course.public_files(assignment))
+    except Rejected as exc:
+        return GradingResult(assignment, "rejected", error=str(exc))
+    return grade_submission(course, assignment, submission, started=started)
+
+
+def grade_bytes(course: Course, assignment: str, filename: str, data: bytes) -> GradingResult:
+    """Grade an upload held in memory (same result as grade_path on the same bytes)."""
+    started = time.monotonic()
+    try:
+        submission = load_bytes(filename, data, helpers=course.public_files(assignment))
+    except Rejected as exc:
+        return GradingResult(assignment, "rejected", error=str(exc))
+    return grade_submission(course, assignment, submission, started=started)
+
+
+def grade_submission(course: Course, assignment: str, submission: Submission, *,
+                     started=None) -> GradingResult:
+    """Run the assignment's graders against a loaded submission in a fresh sandbox."""
+    started = started or time.monotonic()
+    timing = {"load": time.monotonic() - started}
+    result = GradingResult(assignment, "graded",
+                           submission={"filename": submission.filename,
+                                       "sha256": submission.sha256})
+    try:
+        sandbox = Sandbox(submission.units, files=course.public_file_texts(assignment))
+        sandbox.start()
+    except SandboxError as exc:
+        raise RuntimeError(f"grading infrastructure failed: {exc}") from None
+    timing["sandbox_start"] = time.monotonic() - started - timing["load"]
+    try:
+        result.sandbox = sandbox.level
+        result.load = [{"unit": o.label, "error": o.error} for o in sandbox.outcomes if o.error]
+        plugin = run_graders(course.graders_dir(assignment), sandbox)
+    finally:
+        sandbox.close()
+    result.tests = plugin.results
+    if plugin.internal_errors:
+        raise RuntimeError("grader failed: " + "; ".join(plugin.internal_errors))
+    result.score = round(sum(t.score for t in result.tests), 4)
+    result.max_score = round(sum(t.max_score for t in result.tests), 4)
+    result.duration_s = time.monotonic() - started
+    timing["graders"] = result.duration_s - timing["load"] - timing["sandbox_start"]
+    result.timing = timing
+    return result
+
+
+def run_graders(graders_dir: Path, sandbox) -> GradingPlugin:
+    """pytest on the grader folder with our plugin; its own chatter is swallowed."""
+    plugin = GradingPlugin(sandbox)
+    args = [str(graders_dir), "-c", str(graders_dir / "pytest.ini"), "--rootdir", str(graders_dir),
+            "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "--import-mode=importlib",
+            "-W", "ignore"]
+    chatter = io.StringIO()
+    with contextlib.redirect_stdout(chatter), contextlib.redirect_stderr(chatter):
+        code = pytest.main(args, plugins=[plugin])
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        raise RuntimeError(f"graders in {graders_dir} did not run (pytest exit {int(code)}):\n"
+                           + chatter.getvalue()[-2000:])
+    if os.environ.get("GRADEKIT_DEBUG"):
+        print(chatter.getvalue())
+    return plugin

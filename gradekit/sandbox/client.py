@@ -1,0 +1,229 @@
+"""The trusted side of the sandbox: start it, load a submission, proxy calls, kill it.
+
+A call that hangs, crashes or kills the interpreter costs that call only: the sandbox is
+restarted and the submission reloaded for the next one.  A unit (cell or statement) that
+hangs or kills the interpreter while loading is left out of the next start, so everything
+defined elsewhere is still graded.
+"""
+import json
+import os
+import selectors
+import signal
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+
+from . import codec
+from .launch import Limits, plan
+
+MAX_ANSWER_BYTES = 64 << 20
+
+
+class StudentError(Exception):
+    """A student call that produced no usable value; kind says why."""
+
+    def __init__(self, kind, message):
+        super().__init__(message)
+        self.kind = kind  # missing | not_implemented | exception | bad_value | timeout | crashed
+
+
+class SandboxError(RuntimeError):
+    """The sandbox itself could not run (not the student's fault)."""
+
+
+@dataclass
+class UnitOutcome:
+    """What happened to one cell or top-level statement while loading."""
+
+    label: str
+    error: str | None
+    output: str = ""
+
+
+class Sandbox:
+    """One submission's untrusted interpreter; use as a context manager."""
+
+    def __init__(self, units, *, files=None, limits=Limits(), call_timeout=20.0,
+                 load_timeout=60.0, budget_s=300.0):
+        self.units = list(units)          # [(label, source)]
+        self.files = dict(files or {})    # public files the notebook reads (helpers, data)
+        self.limits, self.call_timeout = limits, call_timeout
+        self.load_timeout, self.deadline = load_timeout, time.monotonic() + budget_s
+        self.excluded = {}                # unit index -> why it is left out
+        self.outcomes, self.defined, self.level = [], set(), ""
+        self.process = None
+        self.printed = []                 # what the student's calls printed, for feedback
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *_):
+        self.close()
+
+    # -- life cycle -------------------------------------------------------------------
+    def start(self):
+        """Start and load, leaving out units that hang or end the interpreter."""
+        while True:
+            self._spawn()
+            try:
+                self._load()
+                return self
+            except StudentError as exc:
+                self._kill()
+                if self.current is None:
+                    raise SandboxError(f"sandbox died before loading: {self._tail()}") from exc
+                self.excluded[self.current] = str(exc)
+
+    def _spawn(self):
+        self._plan = plan(self.limits)
+        requests_r, self._requests = os.pipe()
+        self._answers, answers_w = os.pipe()
+        self._log = tempfile.TemporaryFile()
+        settings_at = len(self._plan.argv) - 1   # child.py reads its fds from the settings
+        settings = json.loads(self._plan.argv[settings_at])
+        settings["fds"] = [requests_r, answers_w]
+        self._plan.argv[settings_at] = json.dumps(settings)
+        self.process = subprocess.Popen(
+            self._plan.argv, env=self._plan.env, cwd=self._plan.cwd, stdin=subprocess.DEVNULL,
+            stdout=self._log, stderr=self._log, pass_fds=(requests_r, answers_w),
+            start_new_session=True)
+        os.close(requests_r)
+        os.close(answers_w)
+        self._buffer, self.current = b"", None
+        ready = self._receive(min(60.0, self._left()))
+        reason = "bubblewrap" if self._plan.level == "bubblewrap" else "fallback: no bubblewrap"
+        self.level = f"{reason} ({', '.join(ready['confinement'])})"
+
+    def _load(self):
+        units = [{"index": i, "label": label, "source": source}
+                 for i, (label, source) in enumerate(self.units) if i not in self.excluded]
+        self._send({"op": "load", "units": units, "files": self.files})
+        outcomes = {i: UnitOutcome(self.units[i][0], why) for i, why in self.excluded.items()}
+        deadline = time.monotonic() + self.load_timeout
+        while True:
+            event = self._receive(min(deadline - time.monotonic(), self._left()))
+            if event.get("event") == "unit_start":
+                self.current = int(event["index"])
+            elif event.get("event") == "unit_done":
+                index = int(event["index"])
+                outcomes[index] = UnitOutcome(self.units[index][0], event.get("error"),
+                                              str(event.get("output", "")))
+                self.current = None
+            elif event.get("event") == "loaded":
+                self.outcomes = [outcomes[i] for i in sorted(outcomes)]
+                self.defined = set(event.get("defined", []))
+                return
+
+    def close(self):
+        """Kill everything the sandbox started and remove its scratch folder."""
+        self._kill()
+
+    def _kill(self):
+        if self.process is None:
+            return
+        for fd in (self._requests, self._answers):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait()
+        if self._plan.uid is not None:
+            # Processes that left the session (setsid) are still this uid's: kill them all.
+            subprocess.run(["kill", "-9", "-1"], user=self._plan.uid, group=self._plan.uid,
+                           extra_groups=[], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if self._plan.scratch:
+            subprocess.run(["rm", "-rf", "--one-file-system", self._plan.scratch], check=False)
+        self.process = None
+
+    # -- wire -------------------------------------------------------------------------
+    def _left(self):
+        return self.deadline - time.monotonic()
+
+    def _send(self, message):
+        try:
+            os.write(self._requests, json.dumps(message).encode() + b"\n")
+        except (BrokenPipeError, OSError):
+            raise StudentError("crashed", self._death())
+
+    def _receive(self, timeout):
+        """Next JSON line from the sandbox, or StudentError on timeout or death."""
+        end = time.monotonic() + max(0.0, timeout)
+        with selectors.DefaultSelector() as selector:
+            selector.register(self._answers, selectors.EVENT_READ)
+            while b"\n" not in self._buffer:
+                left = end - time.monotonic()
+                if left <= 0:
+                    raise StudentError("timeout", f"did not finish within {timeout:.0f} s")
+                if not selector.select(left):
+                    continue
+                chunk = os.read(self._answers, 1 << 20)
+                if not chunk:
+                    raise StudentError("crashed", self._death())
+                self._buffer += chunk
+                if len(self._buffer) > MAX_ANSWER_BYTES:
+                    raise StudentError("bad_value", "answer larger than 64 MB")
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        try:
+            return json.loads(line)
+        except ValueError:
+            raise StudentError("bad_value", "garbled answer from the sandbox (fd 4 was written to)")
+
+    def _death(self):
+        code = self.process.wait(timeout=5) if self.process else None
+        if code is not None and code < 0:
+            return f"the interpreter was killed by {signal.Signals(-code).name}"
+        return f"the interpreter exited (exit code {code}; os._exit or a crash)"
+
+    def _tail(self):
+        self._log.seek(0)
+        return self._log.read()[-400:].decode(errors="replace").strip()
+
+    # -- calls --------------------------------------------------------------------------
+    def request(self, message, timeout=None):
+        """Send one request and return its decoded value; restarts after a fatal call."""
+        if self.process is None:
+            if self._left() <= 0:
+                raise StudentError("timeout", "the submission's time budget is used up")
+            self._spawn()
+            self._load()
+        try:
+            self._send(message)
+            answer = self._receive(min(timeout or self.call_timeout, self._left()))
+        except StudentError:
+            self._kill()
+            raise
+        if answer.get("output"):
+            self.printed.append(str(answer["output"]))
+        if not answer.get("ok"):
+            error = str(answer.get("error", "failed"))
+            kind = ("missing" if error.endswith("is not defined") and error.startswith("LookupError")
+                    else "not_implemented" if error.startswith("not implemented") else "exception")
+            raise StudentError(kind, error)
+        try:
+            return codec.decode_output(answer.get("value"))
+        except (codec.NotPlain, ValueError, TypeError) as exc:
+            raise StudentError("bad_value", str(exc))
+
+    def call(self, name, *args, timeout=None, **kwargs):
+        """Call the student's function `name` with plain arguments."""
+        return self.request({"op": "call", "name": name,
+                             "args": [codec.encode_input(a) for a in args],
+                             "kwargs": {k: codec.encode_input(v) for k, v in kwargs.items()}},
+                            timeout)
+
+    def value(self, name):
+        """The student's global `name` as plain values."""
+        return self.request({"op": "value", "name": name})
+
+    def sklearn(self, name, fits, timeout=None):
+        """Build the student's estimator and fit copies; returns params and fitted weights."""
+        return self.request({"op": "sklearn", "name": name,
+                             "fits": [{"seed": seed, "X": codec.encode_input(X),
+                                       "y": codec.encode_input(y)} for seed, X, y in fits]},
+                            timeout)

@@ -1,0 +1,103 @@
+"""Confinement the sandboxed interpreter applies to itself before any student code runs.
+
+Order matters: heavy imports first (they need the full view of site-packages), then drop to
+the sandbox's own uid (so RLIMIT_NPROC counts only this sandbox and no file of root's is
+writable), then Landlock (fallback only: bubblewrap already hides the course), then rlimits
+last, because the drop and Landlock themselves need a few files and syscalls.
+"""
+import ctypes
+import os
+import resource
+
+# Landlock ABI (linux/landlock.h); syscall numbers are the same on every architecture.
+SYS_CREATE_RULESET, SYS_ADD_RULE, SYS_RESTRICT_SELF = 444, 445, 446
+PR_SET_NO_NEW_PRIVS = 38
+FS_READ = 1 | 4 | 8                     # EXECUTE, READ_FILE, READ_DIR
+FS_ALL_V1 = (1 << 13) - 1               # every filesystem right of ABI 1
+FS_EXTRA = {2: 1 << 13, 3: 1 << 14, 5: 1 << 15}   # REFER, TRUNCATE, IOCTL_DEV by ABI
+NET_ALL = 1 | 2                         # BIND_TCP, CONNECT_TCP (ABI 4)
+SCOPE_ALL = 1 | 2                       # abstract unix sockets, signals (ABI 6)
+
+
+class RulesetAttr(ctypes.Structure):
+    _fields_ = [("fs", ctypes.c_uint64), ("net", ctypes.c_uint64), ("scoped", ctypes.c_uint64)]
+
+
+class PathBeneath(ctypes.Structure):
+    _pack_ = 1
+    _fields_ = [("allowed", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
+
+
+def _libc():
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def landlock_abi():
+    """Landlock ABI version of this kernel, 0 when unsupported."""
+    try:
+        return max(0, _libc().syscall(SYS_CREATE_RULESET, None, 0, 1))
+    except (OSError, AttributeError):
+        return 0
+
+
+def landlock(read_paths, write_paths):
+    """Allow reading read_paths and everything under write_paths; deny all other files and TCP."""
+    abi = landlock_abi()
+    if abi < 1:
+        return None
+    libc = _libc()
+    fs_all = FS_ALL_V1 | sum(bit for version, bit in FS_EXTRA.items() if abi >= version)
+    attr = RulesetAttr(fs_all, NET_ALL if abi >= 4 else 0, SCOPE_ALL if abi >= 6 else 0)
+    size = ctypes.sizeof(RulesetAttr) if abi >= 6 else (16 if abi >= 4 else 8)
+    ruleset = libc.syscall(SYS_CREATE_RULESET, ctypes.byref(attr), size, 0)
+    if ruleset < 0:
+        return None
+    for paths, rights in ((read_paths, FS_READ), (write_paths, fs_all)):
+        for path in paths:
+            try:
+                fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+            except OSError:
+                continue
+            if not os.path.isdir(path):
+                rights &= 2 | 4 | (1 << 14 if abi >= 3 else 0)  # files take file rights only
+            rule = PathBeneath(rights, fd)
+            libc.syscall(SYS_ADD_RULE, ruleset, 1, ctypes.byref(rule), 0)
+            os.close(fd)
+    libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+    if libc.syscall(SYS_RESTRICT_SELF, ruleset, 0) != 0:
+        return None
+    os.close(ruleset)
+    return abi
+
+
+def drop_privileges(uid):
+    """Become uid (only possible, and only needed, when started as root)."""
+    if uid is None or os.getuid() != 0:
+        return False
+    os.setgroups([])
+    os.setgid(uid)
+    os.setuid(uid)
+    return True
+
+
+def set_limits(limits):
+    """Hard and soft limits alike, so student code cannot raise them again."""
+    names = {"cpu_s": resource.RLIMIT_CPU, "memory_bytes": resource.RLIMIT_AS,
+             "processes": resource.RLIMIT_NPROC, "file_bytes": resource.RLIMIT_FSIZE,
+             "open_files": resource.RLIMIT_NOFILE}
+    for name, value in limits.items():
+        resource.setrlimit(names[name], (value, value))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def apply(settings):
+    """Confine this process as settings say; returns the list of measures in force."""
+    measures = []
+    if drop_privileges(settings.get("uid")):
+        measures.append("own uid")
+    if settings.get("landlock"):
+        abi = landlock(settings["read_paths"], settings["write_paths"])
+        measures.append(f"landlock v{abi}" if abi else "no landlock")
+    set_limits(settings["limits"])
+    measures.append("rlimits")
+    return measures

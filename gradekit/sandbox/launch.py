@@ -1,0 +1,125 @@
+"""How the sandboxed interpreter is started: bubblewrap where present, else a confined child.
+
+Both levels start `python -I child.py` with a scrubbed environment, its own session (so the
+whole process group can be killed) and, when we are root, a throwaway uid per sandbox.
+"""
+import json
+import os
+import secrets
+import shutil
+import sys
+import sysconfig
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+CHILD_DIR = Path(__file__).resolve().parent
+INSIDE_DIR = "/opt/gradekit-sandbox"     # where bubblewrap shows CHILD_DIR
+SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
+SYSTEM_FILES = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/localtime", "/etc/passwd",
+                "/etc/group", "/etc/nsswitch.conf")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits of one sandbox (the whole submission, every call included)."""
+
+    cpu_s: int = 300
+    memory_bytes: int = 3 << 30      # address space; numpy + sklearn need ~1.5 GiB of it
+    processes: int = 64
+    file_bytes: int = 32 << 20
+    open_files: int = 256
+    tmp_bytes: int = 64 << 20
+
+
+def bwrap_path():
+    """The bubblewrap binary unless GRADEKIT_SANDBOX=fallback asks to go without it."""
+    if os.environ.get("GRADEKIT_SANDBOX", "auto") == "fallback":
+        return None
+    return shutil.which("bwrap")
+
+
+def python_roots():
+    """Folders the interpreter and its site-packages live in (all read-only inside)."""
+    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix,
+             str(Path(sys.executable).resolve().parent.parent)}
+    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
+        roots.add(sysconfig.get_paths()[key])
+    resolved = {str(Path(r).resolve()) for r in roots if r and os.path.isdir(r)}
+    # keep only outermost folders: a bind of /a already shows /a/b
+    return sorted(r for r in resolved if not any(r != o and r.startswith(o + "/") for o in resolved))
+
+
+def sandbox_uid():
+    """A throwaway uid when root (limits and signals then touch only this sandbox)."""
+    return 60000 + secrets.randbelow(5000) if os.getuid() == 0 else None
+
+
+def child_env(home):
+    """The environment student code sees: no secrets, one BLAS thread (see RLIMIT_AS)."""
+    env = {"PATH": "/usr/bin:/bin", "HOME": home, "TMPDIR": home, "LANG": "C.UTF-8",
+           "MPLBACKEND": "Agg", "MPLCONFIGDIR": home, "PYTHONHASHSEED": "0"}
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env[var] = "1"
+    for var in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):   # machine quirks, see env notes
+        if var in os.environ:
+            env[var] = os.environ[var]
+    return env
+
+
+@dataclass
+class Plan:
+    """Everything needed to start one sandbox: argv, env, cwd and what it is called."""
+
+    argv: list
+    env: dict
+    cwd: str
+    level: str
+    uid: int | None
+    scratch: str | None   # a host folder to remove afterwards (fallback level only)
+
+
+def plan(limits):
+    """Choose the level and build the command line for a fresh sandbox."""
+    uid = sandbox_uid()
+    settings = {"uid": uid, "limits": {k: v for k, v in asdict(limits).items() if k != "tmp_bytes"}}
+    python = os.path.realpath(sys.executable)
+    bwrap = bwrap_path()
+    if bwrap:
+        settings["landlock"] = False
+        argv = [bwrap, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
+                "--unshare-cgroup-try", "--die-with-parent", "--new-session"]
+        if os.getuid() != 0:
+            argv.append("--unshare-user")
+        shown = []
+        for path in SYSTEM_DIRS:
+            if os.path.islink(path):
+                argv += ["--symlink", os.readlink(path), path]
+            elif os.path.isdir(path):
+                argv += ["--ro-bind", path, path]
+                shown.append(path)
+        for path in SYSTEM_FILES:
+            argv += ["--ro-bind-try", path, path]
+        for root in python_roots():
+            if not any(root == s or root.startswith(s + "/") for s in shown):
+                argv += ["--ro-bind", root, root]
+                shown.append(root)
+        argv += ["--ro-bind", str(CHILD_DIR), INSIDE_DIR]
+        # bwrap copies the host's modes onto the folders it creates above a bind (e.g. a 0700
+        # /root above a pyenv install): open them up so the dropped uid can reach the binds.
+        parents = {str(p) for s in shown + [INSIDE_DIR] for p in Path(s).parents if str(p) != "/"}
+        for parent in sorted(parents - set(shown)):
+            argv += ["--chmod", "0755", parent]
+        argv += ["--proc", "/proc", "--dev", "/dev",
+                 "--perms", "1777", "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp",
+                 "--chdir", "/tmp", "--", python, "-I", f"{INSIDE_DIR}/child.py",
+                 json.dumps(settings)]
+        return Plan(argv, child_env("/tmp"), "/", "bubblewrap", uid, None)
+    scratch = tempfile.mkdtemp(prefix="gradekit-sandbox-")
+    if uid is not None:
+        os.chown(scratch, uid, uid)
+    settings.update(landlock=True, write_paths=[scratch, "/dev/null"],
+                    read_paths=python_roots() + [str(CHILD_DIR), "/usr", "/lib", "/lib64", "/bin",
+                                                 "/etc", "/proc", "/sys", "/dev/urandom"])
+    argv = [python, "-I", str(CHILD_DIR / "child.py"), json.dumps(settings)]
+    return Plan(argv, child_env(scratch), scratch, "fallback", uid, scratch)

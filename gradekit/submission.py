@@ -1,0 +1,193 @@
+"""Load an uploaded file (.ipynb, .py or .zip) into code units, without running any of it.
+
+A unit is one notebook cell or one top-level statement of a script: the sandbox runs them one
+by one, so a unit that raises does not stop the others from defining their names.
+"""
+import ast
+import hashlib
+import io
+import json
+import re
+import stat
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+MAX_UPLOAD_BYTES = 5 << 20
+MAX_ZIP_TOTAL = 20 << 20
+MAX_ZIP_MEMBERS = 200
+SKIPPED_IN_ZIP = ("__MACOSX/", ".ipynb_checkpoints/")
+
+
+class Rejected(ValueError):
+    """The upload cannot be graded at all; the message is the one-line reason."""
+
+
+@dataclass
+class Submission:
+    """A loaded upload: where it came from and the code units to run, in order."""
+
+    filename: str
+    sha256: str
+    kind: str                                   # "ipynb" or "py": the code actually graded
+    units: list = field(default_factory=list)   # [(label, source)]
+    notebook: object = None                     # the nbformat notebook, for ipynb uploads
+
+
+def load_submission(path, *, helpers=()):
+    """Read and check `path`; helpers are file names shipped with the release (never a solution)."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_UPLOAD_BYTES:
+            raise Rejected(f"file is larger than {MAX_UPLOAD_BYTES >> 20} MB")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise Rejected(f"cannot read {path.name}: {exc.strerror}") from None
+    return load_bytes(path.name, data, helpers=helpers)
+
+
+def load_bytes(filename, data, *, helpers=()):
+    """Like load_submission, for bytes already in memory."""
+    digest = hashlib.sha256(data).hexdigest()
+    suffix = PurePosixPath(filename).suffix.lower()
+    if not data.strip():
+        raise Rejected("file is empty")
+    if suffix == ".zip":
+        filename, data = unzip_one(data, helpers)
+        suffix = PurePosixPath(filename).suffix.lower()
+    if suffix == ".ipynb":
+        notebook = read_notebook(data)
+        return Submission(filename, digest, "ipynb", notebook_units(notebook), notebook)
+    if suffix == ".py":
+        return Submission(filename, digest, "py", script_units(decode_text(data)))
+    raise Rejected(f"unsupported file type {suffix or '(none)'!r}: upload .ipynb, .py or .zip")
+
+
+def decode_text(data):
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise Rejected(f"not UTF-8 text (byte {exc.start})") from None
+
+
+def unzip_one(data, helpers):
+    """The single solution file inside a zip, checked member by member, never extracted."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise Rejected("not a valid zip file") from None
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise Rejected(f"zip holds more than {MAX_ZIP_MEMBERS} files")
+    candidates = []
+    for member in members:
+        name = member.filename
+        parts = PurePosixPath(name.replace("\\", "/")).parts
+        if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts:
+            raise Rejected(f"zip member {name!r} points outside the archive")
+        if stat.S_ISLNK(member.external_attr >> 16):
+            raise Rejected(f"zip member {name!r} is a symbolic link")
+        if member.is_dir() or name.startswith(SKIPPED_IN_ZIP) or "/." in "/" + name:
+            continue
+        if PurePosixPath(name).suffix.lower() in (".ipynb", ".py") and parts[-1] not in helpers:
+            candidates.append(member)
+    notebooks = [m for m in candidates if m.filename.lower().endswith(".ipynb")]
+    chosen = notebooks or candidates
+    if not chosen:
+        raise Rejected("zip holds no .ipynb or .py solution")
+    if len(chosen) > 1:
+        names = ", ".join(sorted(m.filename for m in chosen))
+        raise Rejected(f"zip holds several candidate solutions ({names}); upload exactly one")
+    member = chosen[0]
+    if member.file_size > MAX_UPLOAD_BYTES:
+        raise Rejected(f"{member.filename} in the zip is larger than {MAX_UPLOAD_BYTES >> 20} MB")
+    try:
+        with archive.open(member) as handle:       # read at most the cap: a bomb stops here
+            content = handle.read(MAX_UPLOAD_BYTES + 1)
+    except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError, ValueError) as exc:
+        raise Rejected(f"cannot unpack {member.filename}: {exc}") from None
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise Rejected(f"{member.filename} in the zip unpacks to more than "
+                       f"{MAX_UPLOAD_BYTES >> 20} MB")
+    return PurePosixPath(member.filename).name, content
+
+
+def read_notebook(data):
+    """Parse and validate a notebook; nbformat 3 is converted to 4."""
+    import nbformat
+    text = decode_text(data)
+    try:
+        raw = json.loads(text)
+    except ValueError as exc:
+        raise Rejected(f"notebook is not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    if not isinstance(raw, dict) or "nbformat" not in raw or "cells" not in raw and "worksheets" not in raw:
+        raise Rejected("JSON file is not a Jupyter notebook (no nbformat/cells)")
+    try:
+        notebook = nbformat.reads(text, as_version=4)
+        nbformat.validate(notebook)
+    except Exception as exc:  # nbformat raises many types for broken notebooks
+        first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+        raise Rejected(f"not a valid notebook: {first}") from None
+    return notebook
+
+
+MAGIC = re.compile(r"^(\s*)([%!].*)$")
+
+
+def strip_magics(source):
+    """IPython-only lines (%magic, !shell, %%cell magic) become no-ops; Python is kept."""
+    lines = source.splitlines()
+    if lines and lines[0].lstrip().startswith("%%"):
+        magic = lines[0].split()[0][2:]
+        if magic not in ("time", "timeit", "capture", "prun"):
+            return ""          # %%bash, %%html...: not Python, nothing to define
+        lines = lines[1:]
+    kept = [MAGIC.sub(r"\1pass  # \2", line) if MAGIC.match(line) else line for line in lines]
+    return "\n".join(kept)
+
+
+def notebook_units(notebook):
+    """Code cells in order, minus nbgrader test cells (those only assert)."""
+    units = []
+    for number, cell in enumerate(c for c in notebook.cells if c.cell_type == "code"):
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade") and not meta.get("solution"):
+            continue
+        units.append((f"cell {number + 1}", strip_magics(cell.source)))
+    return units
+
+
+def script_units(source):
+    """Top-level statements of a script; blocks that do not parse become failing units."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        units = []
+        for start, block in top_level_blocks(source):
+            try:
+                ast.parse(block)
+                units += script_units(block)
+            except SyntaxError:   # sent as it is: the sandbox reports the SyntaxError and line
+                units.append((f"line {start + 1}", block))
+        return units
+    lines = source.splitlines(keepends=True)
+    units = []
+    for node in tree.body:
+        first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+        text = "".join(lines[first - 1:node.end_lineno])
+        # pad with blank lines so tracebacks show the line numbers of the uploaded file
+        units.append((f"line {first}", "\n" * (first - 1) + text))
+    return units
+
+
+def top_level_blocks(source):
+    """Split a script that does not parse at lines starting in column 0 (not decorators' defs)."""
+    blocks, start = [], 0
+    lines = source.splitlines(keepends=True)
+    for number, line in enumerate(lines):
+        starts_block = line[:1].strip() and not line.startswith(("#", ")", "]", "}"))
+        if number and starts_block and not lines[number - 1].startswith("@"):
+            blocks.append((start, "\n" * start + "".join(lines[start:number])))
+            start = number
+    blocks.append((start, "\n" * start + "".join(lines[start:])))
+    return blocks

@@ -1,0 +1,71 @@
+"""Fixtures of the hidden ML06 graders: the reference solution and hidden data.
+
+Runs only in the trusted grading process.  Nothing defined here is ever sent to the sandbox
+except the inputs a check passes to a student function; hidden labels never are.
+"""
+import importlib.util
+from functools import lru_cache
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+COURSE = Path(__file__).resolve().parents[2]
+HIDDEN_SEED = 20_061   # hidden test points: same distributions as the public data, new draws
+
+
+def _import(path, name):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@lru_cache(maxsize=None)
+def reference():
+    """reference/ML06/mlp.py, imported once per process (warm workers keep it)."""
+    return _import(COURSE / "reference" / "ML06" / "mlp.py", "ml06_reference")
+
+
+@lru_cache(maxsize=None)
+def datasets():
+    """Public training data (as students have it) and hidden test draws of the same shapes."""
+    make = _import(COURSE / "data" / "make_data.py", "ml06_make_data")
+    def public(name):
+        table = np.loadtxt(COURSE / "data" / name, delimiter=",", skiprows=1)
+        return table[:, :2], table[:, 2].astype(int)
+    rng = np.random.default_rng(HIDDEN_SEED)
+    return SimpleNamespace(band=public("data_1.csv"), xor=public("data_xor.csv"),
+                           band_test=make.make_band(rng, n=400),
+                           xor_test=make.make_xor(rng, n=400))
+
+
+@pytest.fixture(scope="session")
+def ref():
+    """The reference solution module (trusted side only)."""
+    return reference()
+
+
+@pytest.fixture(scope="session")
+def data():
+    """band/xor: public (X, y); band_test/xor_test: hidden (X, y) for accuracy checks."""
+    return datasets()
+
+
+@pytest.fixture
+def rng():
+    """A fixed-seed generator per test: every run grades the same inputs."""
+    return np.random.default_rng(HIDDEN_SEED + 1)
+
+
+RUBRIC_ORDER = ["test_answers", "test_sigmoid", "test_init_weights", "test_forward", "test_loss",
+                "test_gradients", "test_train", "test_predict", "test_sklearn_221", "test_xor"]
+
+
+def pytest_collection_modifyitems(items):
+    """Report checks in the notebook's order, not the alphabetical order of the files."""
+    def position(item):
+        cell = item.get_closest_marker("cell")
+        return RUBRIC_ORDER.index(cell.args[0]) if cell and cell.args[0] in RUBRIC_ORDER else 99
+    items.sort(key=position)   # stable: tests keep their order within a file

@@ -1,0 +1,80 @@
+"""train(X, y, W1, w2, alpha, epochs, eps) -> (W1, w2, losses).
+
+Judged on the returned weights, evaluated here with the reference (never on the student's
+own loss list): online or batch descent, momentum or not, all reduce the loss.
+"""
+import numpy as np
+import pytest
+
+from gradekit.grading.checks import as_array, describe
+
+pytestmark = pytest.mark.cell("test_train")
+DEFAULTS_TIMEOUT = 90.0   # the student's own defaults on data_1, loops included
+
+
+def run_train(student, X, y, W1, w2, timeout=None, **settings):
+    """Call train, check the result's form; returns W1, w2 (float64) and the losses."""
+    result = student.train(X, y, W1, w2, timeout=timeout, **settings)
+    if not isinstance(result, (list, tuple)) or len(result) != 3:
+        pytest.fail(f"train should return (W1, w2, losses), got {describe(result)}")
+    return (as_array(result[0], W1.shape, "W1 returned by train"),
+            as_array(result[1], w2.shape, "w2 returned by train"), result[2])
+
+
+def short_run(student, ref, data):
+    """100 epochs, alpha 0.5, from fixed hidden start weights; also the reference's result."""
+    X, y = data.band
+    W1, w2 = ref.init_weights(2, seed=3)
+    settings = dict(alpha=0.5, epochs=100, eps=0.0)
+    got = run_train(student, X, y, W1, w2, **settings)
+    return X, y, (W1, w2), got, ref.train(X, y, W1, w2, **settings)
+
+
+@pytest.mark.points(0.5)
+def test_reduces_loss(student, ref, data):
+    X, y, start, got, want = short_run(student, ref, data)
+    before = ref.loss(y, ref.forward(X, *start)[1])
+    after = ref.loss(y, ref.forward(X, got[0], got[1])[1])
+    reference_after = ref.loss(y, ref.forward(X, want[0], want[1])[1])
+    assert after < before, (f"100 epochs of train raised the loss from {before:.4f} to "
+                            f"{after:.4f}: is it gradient ascent (w += alpha * grad)?")
+    assert before - after >= 0.5 * (before - reference_after), (
+        f"100 epochs with alpha=0.5 reduced the loss only from {before:.4f} to {after:.4f}; "
+        f"gradient descent reaches {reference_after:.4f}. Are alpha and epochs used?")
+
+
+@pytest.mark.points(0.25)
+def test_updates_both_layers(student, ref, data):
+    _, _, start, got, _ = short_run(student, ref, data)
+    assert not np.allclose(got[0], start[0], rtol=0, atol=1e-9), \
+        "train did not change the hidden weights W1"
+    assert not np.allclose(got[1], start[1], rtol=0, atol=1e-9), \
+        "train did not change the output weights w2"
+
+
+@pytest.mark.points(0.25)
+@pytest.mark.hidden
+def test_loss_history_is_consistent(student, ref, data):
+    X, y, _, got, _ = short_run(student, ref, data)
+    losses = np.asarray(got[2], dtype=float).ravel() if got[2] is not None else np.zeros(0)
+    assert 1 <= len(losses) <= 100, f"losses has {len(losses)} entries for 100 epochs"
+    assert np.all(np.isfinite(losses)), "losses contains NaN or inf"
+    final = ref.loss(y, ref.forward(X, got[0], got[1])[1])
+    assert abs(losses[-1] - final) <= 0.05 * final + 1e-3, \
+        "the last entry of losses is not the loss of the returned weights"
+
+
+@pytest.mark.points(0.5)
+@pytest.mark.hidden
+def test_defaults_fit_data_1(student, ref, data):
+    X, y = data.band
+    X_test, y_test = data.band_test
+    best = 0.0
+    for seed in range(3):   # a 2-2-1 may land in a local minimum from one start: best of 3
+        W1, w2, _ = run_train(student, X, y, *ref.init_weights(2, seed=seed),
+                              timeout=DEFAULTS_TIMEOUT)
+        best = max(best, np.mean(ref.predict(X_test, W1, w2) == y_test))
+        if best >= 0.95:
+            return
+    pytest.fail(f"with its default alpha/epochs/eps, train reaches only {best:.0%} accuracy "
+                "on data_1-like points (need 95%) from 3 starts")
