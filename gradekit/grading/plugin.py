@@ -48,7 +48,11 @@ class StudentProxy:
             return thunk()
         except StudentError as exc:
             message = str(exc)
-            raise StudentError(exc.kind, message if message.startswith(name) else f"{name}: {message}")
+            if exc.kind in ("missing", "not_implemented"):
+                message = f"{name} {message.removeprefix(name).strip()}"
+            elif not message.startswith(name):
+                message = f"{name}: {message}"
+            raise StudentError(exc.kind, message) from None
 
     def __getattr__(self, name):
         if name.startswith("_"):
@@ -71,6 +75,7 @@ class GradingPlugin:
     def __init__(self, sandbox):
         self.proxy = StudentProxy(sandbox)
         self.results = []
+        self.durations = {}        # test name -> seconds spent in it (sandbox calls included)
         self.internal_errors = []
 
     def pytest_configure(self, config):
@@ -101,6 +106,7 @@ class GradingPlugin:
         report = outcome.get_result()
         if report.when == "call" or (report.when == "setup" and report.failed):
             self.results.append(self.result(item, call))
+            self.durations[self.results[-1].name] = round(call.duration, 4)
 
     def result(self, item, call):
         points = float(item.get_closest_marker("points").args[0])

@@ -61,7 +61,7 @@ def grade_submission(course: Course, assignment: str, submission: Submission, *,
     result.max_score = round(sum(t.max_score for t in result.tests), 4)
     result.duration_s = time.monotonic() - started
     timing["graders"] = result.duration_s - timing["load"] - timing["sandbox_start"]
-    result.timing = timing
+    result.timing = {**timing, "tests": plugin.durations}
     return result
 
 

@@ -80,6 +80,10 @@ class FakeIPython:
             return FakeIPython.Ignored()
 
 
+class Missing(LookupError):
+    """The submission does not define a name the grader asked for."""
+
+
 def describe(exc):
     """One line naming an exception and where in the student's code it happened."""
     where = ""
@@ -104,16 +108,18 @@ class Child:
         self.outbox.flush()
 
     def run_student(self, thunk):
-        """Run student code with output captured; returns (value, error text or None)."""
+        """Run student code with output captured; returns (value, (kind, message) or None)."""
         sys.stdout = sys.stderr = self.captured
         random.seed(0)
         codec.np.random.seed(0)  # unseeded student code still grades the same every run
         try:
             return thunk(), None
+        except Missing as exc:
+            return None, ("missing", str(exc))
         except NotImplementedError:
-            return None, "not implemented (raises NotImplementedError)"
+            return None, ("not_implemented", "is not implemented yet (raises NotImplementedError)")
         except BaseException as exc:  # SystemExit and KeyboardInterrupt are student faults too
-            return None, describe(exc)
+            return None, ("exception", describe(exc))
         finally:
             sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
 
@@ -126,13 +132,14 @@ class Child:
             code = unit["source"]
             _, error = self.run_student(
                 lambda: exec(compile(code, unit["label"], "exec"), self.ns))
-            self.send({"event": "unit_done", "index": unit["index"], "error": error,
+            self.send({"event": "unit_done", "index": unit["index"],
+                       "error": error and error[1],
                        "output": self.captured.take()})
         return {"event": "loaded", "defined": sorted(k for k in self.ns if not k.startswith("__"))}
 
     def lookup(self, name):
         if name not in self.ns:
-            raise LookupError(f"{name} is not defined")
+            raise Missing(f"{name} is not defined")
         return self.ns[name]
 
     def op_value(self, request):
@@ -176,9 +183,9 @@ class Child:
                 try:
                     answer["value"] = codec.encode_output(value)
                 except codec.NotPlain as exc:
-                    answer.update(ok=False, error=str(exc))
+                    answer.update(ok=False, kind="bad_value", error=str(exc))
             else:
-                answer["error"] = error
+                answer["kind"], answer["error"] = error
             self.send(answer)
 
 

@@ -23,9 +23,11 @@ MAX_ANSWER_BYTES = 64 << 20
 class StudentError(Exception):
     """A student call that produced no usable value; kind says why."""
 
+    KINDS = ("missing", "not_implemented", "exception", "bad_value", "timeout", "crashed")
+
     def __init__(self, kind, message):
         super().__init__(message)
-        self.kind = kind  # missing | not_implemented | exception | bad_value | timeout | crashed
+        self.kind = kind
 
 
 class SandboxError(RuntimeError):
@@ -201,10 +203,9 @@ class Sandbox:
         if answer.get("output"):
             self.printed.append(str(answer["output"]))
         if not answer.get("ok"):
-            error = str(answer.get("error", "failed"))
-            kind = ("missing" if error.endswith("is not defined") and error.startswith("LookupError")
-                    else "not_implemented" if error.startswith("not implemented") else "exception")
-            raise StudentError(kind, error)
+            kind = answer.get("kind")
+            raise StudentError(kind if kind in StudentError.KINDS else "exception",
+                               str(answer.get("error", "failed"))[:2000])
         try:
             return codec.decode_output(answer.get("value"))
         except (codec.NotPlain, ValueError, TypeError) as exc:

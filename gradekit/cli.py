@@ -1,0 +1,55 @@
+"""The `gradekit` command: a thin argparse layer over keyword-only main() functions."""
+import argparse
+import sys
+from pathlib import Path
+
+from .course import CourseError
+
+EXIT_USAGE, EXIT_INTERNAL = 2, 3
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="gradekit", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    grade = commands.add_parser("grade", help="grade one file without recording anything")
+    grade.add_argument("assignment")
+    grade.add_argument("path", type=Path)
+    grade.add_argument("--json", action="store_true", dest="as_json",
+                       help="print exactly one JSON object")
+
+    release = commands.add_parser("release", help="generate and verify release/ASSIGNMENT")
+    release.add_argument("assignment")
+
+    commands.add_parser("demo", help="release ML06, train the reference, save plots to demo_output/")
+    return parser
+
+
+def dispatch(args):
+    """Call the main() of the chosen command with keyword arguments only."""
+    if args.command == "grade":
+        from .grade import main
+        return main(assignment=args.assignment, path=args.path, as_json=args.as_json)
+    if args.command == "release":
+        from .release import main
+        return main(assignment=args.assignment, course_root=Path.cwd())
+    if args.command == "demo":
+        from .demo import main
+        return main(course_root=Path.cwd())
+    raise AssertionError(args.command)
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    try:
+        return dispatch(args)
+    except CourseError as exc:
+        print(f"gradekit: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("gradekit: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,112 @@
+"""The loader: notebooks, scripts and zips become code units; bad files get one-line reasons."""
+import io
+import json
+import stat
+import zipfile
+
+import nbformat
+import pytest
+
+from gradekit.submission import Rejected, load_bytes, script_units, strip_magics
+
+HELPERS = ("ml06_utils.py",)
+
+
+def notebook_bytes(*sources, version=4):
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+    return nbformat.writes(notebook).encode()
+
+
+def zip_bytes(members, symlink=None):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+        if symlink:
+            info = zipfile.ZipInfo(symlink)
+            info.external_attr = (stat.S_IFLNK | 0o777) << 16
+            archive.writestr(info, "/etc/passwd")
+    return buffer.getvalue()
+
+
+def test_script_is_split_into_top_level_statements():
+    units = script_units("import numpy as np\n\n@decorate\ndef f():\n    return 1\nx = f()\n")
+    assert [label for label, _ in units] == ["line 1", "line 3", "line 6"]
+    assert units[1][1].splitlines()[2] == "@decorate"   # padded: tracebacks keep line numbers
+
+
+def test_syntax_error_is_isolated_to_its_block():
+    units = script_units("def good():\n    return 1\n\ndef bad(:\n    pass\n\ndef also_good():\n    return 2\n")
+    compiled = []
+    for label, source in units:
+        try:
+            compile(source, label, "exec")
+            compiled.append(label)
+        except SyntaxError:
+            pass
+    assert compiled == ["line 1", "line 7"]
+
+
+def test_magics_and_shell_lines_become_no_ops():
+    code = strip_magics("%matplotlib inline\n!pip install x\nimport math\nif True:\n    %time f()\n")
+    compile(code, "cell", "exec")
+    assert "import math" in code
+    assert strip_magics("%%bash\necho hi\n") == ""
+    assert strip_magics("%%time\nx = 1\n") == "x = 1"
+
+
+def test_notebook_cells_in_order_without_grade_cells():
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("a = 1"),
+        nbformat.v4.new_markdown_cell("text"),
+        nbformat.v4.new_code_cell("assert a == 1", metadata={
+            "nbgrader": {"grade": True, "solution": False, "grade_id": "t", "points": 1}}),
+        nbformat.v4.new_code_cell("b = 2")])
+    submission = load_bytes("ML06.ipynb", nbformat.writes(notebook).encode())
+    assert submission.kind == "ipynb"
+    assert submission.units == [("cell 1", "a = 1"), ("cell 3", "b = 2")]
+
+
+def test_nbformat_3_is_converted():
+    v3 = {"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": [{"cells": [
+        {"cell_type": "code", "input": "x = 1", "language": "python", "outputs": [],
+         "metadata": {}}], "metadata": {}}]}
+    assert load_bytes("old.ipynb", json.dumps(v3).encode()).units == [("cell 1", "x = 1")]
+
+
+@pytest.mark.parametrize("filename, data, reason", [
+    ("a.py", b"", "empty"),
+    ("a.py", b"   \n", "empty"),
+    ("a.ipynb", b"\x00\xff\xfe garbage", "not UTF-8"),
+    ("a.ipynb", b'{"a": 1}', "not a Jupyter notebook"),
+    ("a.ipynb", notebook_bytes("x = 1")[:-40], "not valid JSON"),
+    ("a.ipynb", b'{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"x": 1}]}',
+     "not a valid notebook"),
+    ("a.py", "x = 'é'".encode("latin-1"), "not UTF-8"),
+    ("a.txt", b"x = 1", "unsupported file type"),
+    ("a.zip", b"PK\x03\x04 not really", "not a valid zip"),
+    ("a.zip", zip_bytes({"../evil.py": "x = 1"}), "outside the archive"),
+    ("a.zip", zip_bytes({"/etc/evil.py": "x = 1"}), "outside the archive"),
+    ("a.zip", zip_bytes({"ok.py": "x = 1"}, symlink="link.py"), "symbolic link"),
+    ("a.zip", zip_bytes({"a.py": "x = 1", "b.py": "y = 2"}), "several candidate solutions"),
+    ("a.zip", zip_bytes({"readme.txt": "hi", "ml06_utils.py": "x = 1"}), "no .ipynb or .py"),
+    ("a.zip", zip_bytes({"big.py": "#" * (6 << 20)}), "larger than"),
+])
+def test_bad_input_is_rejected_with_a_reason(filename, data, reason):
+    with pytest.raises(Rejected, match=reason):
+        load_bytes(filename, data, helpers=HELPERS)
+
+
+def test_zip_bomb_stops_at_the_cap():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("bomb.py", b"#" * (200 << 20))   # 200 MB that compress to ~200 kB
+    with pytest.raises(Rejected, match="larger than"):
+        load_bytes("bomb.zip", buffer.getvalue())
+
+
+def test_zip_prefers_the_notebook_and_ignores_release_helpers():
+    data = zip_bytes({"ML06/ML06.ipynb": notebook_bytes("x = 1"), "ML06/ml06_utils.py": "y = 2",
+                      "ML06/data_1.csv": "x1,x2,y\n", "__MACOSX/._ML06.ipynb": "junk"})
+    submission = load_bytes("upload.zip", data, helpers=HELPERS)
+    assert (submission.filename, submission.units) == ("ML06.ipynb", [("cell 1", "x = 1")])
