@@ -1,0 +1,51 @@
+"""Shared fixtures: the course root and the reference solution of ML06."""
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+COURSE_ROOT = Path(__file__).resolve().parents[1]
+
+
+def import_file(path, name):
+    """Import a file that is not part of an installed package."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def course_root():
+    """The repository root, which is also the nbgrader course root."""
+    return COURSE_ROOT
+
+
+@pytest.fixture(scope="session")
+def reference(course_root):
+    """reference/ML06/mlp.py imported as a module (it is not an installed package)."""
+    return import_file(course_root / "reference" / "ML06" / "mlp.py", "ml06_reference")
+
+
+@pytest.fixture(scope="session")
+def datasets(course_root):
+    """{"data_1": (X (N, 2), y (N,)), "data_xor": ...} read from the committed data/ CSVs."""
+    tables = {name: np.loadtxt(course_root / "data" / f"{name}.csv", delimiter=",", skiprows=1)
+              for name in ("data_1", "data_xor")}
+    return {name: (table[:, :2], table[:, 2].astype(int)) for name, table in tables.items()}
+
+
+@pytest.fixture(params=["bubblewrap", "fallback"])
+def sandbox_mode(request, monkeypatch):
+    """Run a sandbox test with bubblewrap and again with the forced fallback.
+
+    Where bubblewrap is not installed both runs use the fallback, and the reported level
+    says so: the value returned is the level the sandbox must report.
+    """
+    import shutil
+    if request.param == "fallback" or shutil.which("bwrap") is None:
+        monkeypatch.setenv("GRADEKIT_SANDBOX", "fallback")
+        return "fallback"
+    monkeypatch.setenv("GRADEKIT_SANDBOX", "auto")
+    return "bubblewrap"
