@@ -69,11 +69,19 @@ def run_graders(graders_dir: Path, sandbox) -> GradingPlugin:
     """pytest on the grader folder with our plugin; its own chatter is swallowed."""
     plugin = GradingPlugin(sandbox)
     args = [str(graders_dir), "-c", str(graders_dir / "pytest.ini"), "--rootdir", str(graders_dir),
-            "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "--import-mode=importlib",
-            "-W", "ignore"]
+            "-q", "-p", "no:cacheprovider", "--import-mode=importlib", "-W", "ignore"]
     chatter = io.StringIO()
-    with contextlib.redirect_stdout(chatter), contextlib.redirect_stderr(chatter):
-        code = pytest.main(args, plugins=[plugin])
+    # Installed pytest plugins (xdist, randomly, benchmark...) must not reorder or skip graders.
+    saved = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    try:
+        with contextlib.redirect_stdout(chatter), contextlib.redirect_stderr(chatter):
+            code = pytest.main(args, plugins=[plugin])
+    finally:
+        if saved is None:
+            del os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"]
+        else:
+            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = saved
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         raise RuntimeError(f"graders in {graders_dir} did not run (pytest exit {int(code)}):\n"
                            + chatter.getvalue()[-2000:])

@@ -127,6 +127,7 @@ class Child:
         for name, text in request.get("files", {}).items():
             with open(os.path.basename(name), "w", encoding="utf-8") as handle:
                 handle.write(text)
+        sys.path.insert(0, os.getcwd())   # as in a kernel: helpers beside the notebook import
         for unit in request["units"]:
             self.send({"event": "unit_start", "index": unit["index"]})
             code = unit["source"]

@@ -43,6 +43,33 @@ class UnitOutcome:
     output: str = ""
 
 
+def processes_of(uid):
+    """PIDs of live (non-zombie) processes whose real uid is `uid`."""
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/status") as handle:
+                status = dict(line.split(":", 1) for line in handle if ":" in line)
+        except (OSError, ValueError):
+            continue
+        if int(status["Uid"].split()[0]) == uid and not status["State"].strip().startswith("Z"):
+            found.append(int(entry))
+    return found
+
+
+def kill_uid(uid, patience_s=5.0):
+    """SIGKILL every process of the sandbox's uid, again until none is left.
+
+    Processes that left the session (setsid) escape killpg, and a fork racing the kill can
+    add one after `kill -1` passed; a namespace's teardown is asynchronous too.
+    """
+    end = time.monotonic() + patience_s
+    while processes_of(uid) and time.monotonic() < end:
+        subprocess.run(["kill", "-9", "-1"], user=uid, group=uid, extra_groups=[],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(0.01)
+
+
 class Sandbox:
     """One submission's untrusted interpreter; use as a context manager."""
 
@@ -58,8 +85,7 @@ class Sandbox:
         self.printed = []                 # what the student's calls printed, for feedback
 
     def __enter__(self):
-        self.start()
-        return self
+        return self if self.process else self.start()
 
     def __exit__(self, *_):
         self.close()
@@ -136,11 +162,10 @@ class Sandbox:
             pass
         self.process.wait()
         if self._plan.uid is not None:
-            # Processes that left the session (setsid) are still this uid's: kill them all.
-            subprocess.run(["kill", "-9", "-1"], user=self._plan.uid, group=self._plan.uid,
-                           extra_groups=[], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            kill_uid(self._plan.uid)
         if self._plan.scratch:
             subprocess.run(["rm", "-rf", "--one-file-system", self._plan.scratch], check=False)
+        self._log.close()
         self.process = None
 
     # -- wire -------------------------------------------------------------------------
@@ -183,6 +208,8 @@ class Sandbox:
         return f"the interpreter exited (exit code {code}; os._exit or a crash)"
 
     def _tail(self):
+        if self._log.closed:
+            return ""
         self._log.seek(0)
         return self._log.read()[-400:].decode(errors="replace").strip()
 

@@ -1,0 +1,64 @@
+# gradekit-attack: ignores SIGTERM/SIGINT/SIGHUP/SIGQUIT/SIGALRM/SIGXCPU/SIGUSR1 at import, then spins in gradients and train
+# must-fail: answers, sigmoid, init_weights, forward, loss, gradients, train, predict, sklearn_221, xor
+# note: in-process alarm() timeouts and polite kills stop working; unbounded on purpose, only SIGKILL ends it
+import numpy as np
+from sklearn.neural_network import MLPClassifier
+import signal
+
+for _sig in ("SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGALRM", "SIGXCPU", "SIGUSR1", "SIGUSR2", "SIGVTALRM", "SIGPROF"):
+    try:
+        signal.signal(getattr(signal, _sig), signal.SIG_IGN)
+    except (AttributeError, OSError, ValueError):
+        pass
+
+
+def _spin():
+    while True:
+        try:
+            while True:
+                pass
+        except BaseException:        # swallow KeyboardInterrupt / SystemExit injected by a watchdog
+            continue
+
+
+# --- wrong implementations ---
+ANSWER_TASK1 = True
+ANSWER_TASK2 = 1
+ANSWER_TASK5 = 6
+XOR_HIDDEN = 1
+
+
+def sigmoid(a):
+    return np.zeros_like(np.asarray(a, dtype=float))
+
+
+def init_weights(n_hidden=2, seed=None):
+    return np.zeros((3, n_hidden)), np.zeros(n_hidden)
+
+
+def forward(X, W1, w2):
+    return np.zeros((len(X), 1)), np.zeros(len(X))
+
+
+def loss(y, y_hat):
+    return 0.0
+
+
+def gradients(X, y, W1, w2):
+    _spin()
+
+
+def train(X, y, W1, w2, alpha=1.0, epochs=1, eps=0.0):
+    _spin()
+
+
+def predict(X, W1, w2):
+    return np.zeros(len(X), dtype=int)
+
+
+def make_mlp_221():
+    return MLPClassifier(hidden_layer_sizes=(1,), activation='relu', max_iter=1)
+
+
+def make_xor_mlp():
+    return MLPClassifier(hidden_layer_sizes=(1,), activation='identity', max_iter=1)

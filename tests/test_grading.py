@@ -1,0 +1,89 @@
+"""Grading end to end: the reference, the release stub, the mutant/variant/attack library.
+
+The library (graders/ML06/{mutants,variants,attacks}) says per file which grade cells must
+lose points; these tests hold the graders to it.  Attacks run under both sandbox levels.
+"""
+import pytest
+
+from gradekit.course import Course
+from gradekit.grading.library import load_library
+from gradekit.grading.run import grade_path
+
+COURSE = Course(__file__.rsplit("/tests/", 1)[0])
+LIBRARY = load_library(COURSE.graders_dir("ML06"))
+
+
+def by_kind(kind):
+    return [pytest.param(e, id=e.path.stem) for e in LIBRARY if e.kind == kind]
+
+
+def grade(path):
+    """Grade a file of the course's ML06 and check the report is internally consistent."""
+    result = grade_path(COURSE, "ML06", path)
+    assert result.status == "graded", result.error
+    assert result.max_score == pytest.approx(10.0)
+    assert result.score == pytest.approx(sum(t.score for t in result.tests))
+    return result
+
+
+def lost_cells(result):
+    return {cell for cell, (got, most) in result.cell_scores().items() if got < most - 1e-9}
+
+
+@pytest.mark.slow
+def test_reference_script_gets_full_marks(sandbox_mode):
+    result = grade(COURSE.reference_dir("ML06") / "mlp.py")
+    assert result.score == pytest.approx(10.0), [t for t in result.tests if t.status != "passed"]
+    assert result.sandbox.startswith(sandbox_mode)
+
+
+@pytest.mark.slow
+def test_solved_source_notebook_gets_full_marks():
+    result = grade(COURSE.source_dir("ML06") / "ML06.ipynb")
+    assert result.score == pytest.approx(10.0), [t for t in result.tests if t.status != "passed"]
+    assert result.load == []
+
+
+@pytest.mark.slow
+def test_release_stub_gets_nothing_and_says_not_implemented():
+    result = grade(COURSE.release_dir("ML06") / "ML06.ipynb")
+    assert result.score == 0.0
+    for test in result.tests:
+        assert test.status == "error", test
+        assert "not implemented" in test.output or "is not defined" in test.output, test
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("example", by_kind("mutants"))
+def test_mutant_loses_points_where_annotated(example):
+    result = grade(example.path)
+    assert example.must_fail, f"{example.name} names no check it must fail"
+    missed = example.must_fail - lost_cells(result)
+    assert not missed, f"{example.name} ({example.description}) was not caught by {missed}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("example", by_kind("variants"))
+def test_honest_variant_gets_full_marks(example):
+    result = grade(example.path)
+    failed = [(t.name, t.output) for t in result.tests if t.status != "passed"]
+    assert result.score == pytest.approx(10.0), f"{example.description}: {failed}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("example", by_kind("attacks"))
+def test_attack_gains_nothing(example, sandbox_mode):
+    result = grade(example.path)
+    gained = {cell: got for cell, (got, _) in result.cell_scores().items()
+              if cell in example.must_fail and got > 0}
+    assert not gained, f"{example.name} ({example.note or example.description}) gained {gained}"
+    assert result.sandbox.startswith(sandbox_mode)
+
+
+@pytest.mark.slow
+def test_grader_is_healthy_after_attacks(sandbox_mode):
+    """Files and processes an attack leaves behind do not change the next grading."""
+    for name in ("files_for_later_runs.py", "background_writer.py", "fork_bomb_bounded.py"):
+        grade(COURSE.graders_dir("ML06") / "attacks" / name)
+    result = grade(COURSE.reference_dir("ML06") / "mlp.py")
+    assert result.score == pytest.approx(10.0)
