@@ -14,36 +14,40 @@ from .plugin import GradingPlugin
 from .results import GradingResult
 
 
-def grade_path(course: Course, assignment: str, path) -> GradingResult:
+def grade_path(course: Course, assignment: str, path, **limits) -> GradingResult:
     """Grade a file on disk; a rejected input gives status 'rejected' with the reason."""
     started = time.monotonic()
     try:
         submission = load_submission(path, helpers=course.public_files(assignment))
     except Rejected as exc:
         return GradingResult(assignment, "rejected", error=str(exc))
-    return grade_submission(course, assignment, submission, started=started)
+    return grade_submission(course, assignment, submission, started=started, **limits)
 
 
-def grade_bytes(course: Course, assignment: str, filename: str, data: bytes) -> GradingResult:
+def grade_bytes(course: Course, assignment: str, filename: str, data: bytes,
+                **limits) -> GradingResult:
     """Grade an upload held in memory (same result as grade_path on the same bytes)."""
     started = time.monotonic()
     try:
         submission = load_bytes(filename, data, helpers=course.public_files(assignment))
     except Rejected as exc:
         return GradingResult(assignment, "rejected", error=str(exc))
-    return grade_submission(course, assignment, submission, started=started)
+    return grade_submission(course, assignment, submission, started=started, **limits)
 
 
 def grade_submission(course: Course, assignment: str, submission: Submission, *,
-                     started=None) -> GradingResult:
-    """Run the assignment's graders against a loaded submission in a fresh sandbox."""
+                     started=None, **limits) -> GradingResult:
+    """Run the graders against a loaded submission in a fresh sandbox.
+
+    limits: Sandbox keywords (call_timeout, budget_s, ...), for tests and benchmarks.
+    """
     started = started or time.monotonic()
     timing = {"load": time.monotonic() - started}
     result = GradingResult(assignment, "graded",
                            submission={"filename": submission.filename,
                                        "sha256": submission.sha256})
     try:
-        sandbox = Sandbox(submission.units, files=course.public_file_texts(assignment))
+        sandbox = Sandbox(submission.units, files=course.public_file_texts(assignment), **limits)
         sandbox.start()
     except SandboxError as exc:
         raise RuntimeError(f"grading infrastructure failed: {exc}") from None

@@ -73,8 +73,8 @@ def kill_uid(uid, patience_s=5.0):
 class Sandbox:
     """One submission's untrusted interpreter; use as a context manager."""
 
-    def __init__(self, units, *, files=None, limits=Limits(), call_timeout=20.0,
-                 load_timeout=60.0, budget_s=300.0):
+    def __init__(self, units, *, files=None, limits=Limits(), call_timeout=10.0,
+                 load_timeout=60.0, budget_s=120.0):
         self.units = list(units)          # [(label, source)]
         self.files = dict(files or {})    # public files the notebook reads (helpers, data)
         self.limits, self.call_timeout = limits, call_timeout
@@ -83,6 +83,7 @@ class Sandbox:
         self.outcomes, self.defined, self.level = [], set(), ""
         self.process = None
         self.printed = []                 # what the student's calls printed, for feedback
+        self.timed_out = set()            # names that hung once: not called again
 
     def __enter__(self):
         return self if self.process else self.start()
@@ -240,6 +241,17 @@ class Sandbox:
 
     def call(self, name, *args, timeout=None, **kwargs):
         """Call the student's function `name` with plain arguments."""
+        if name in self.timed_out:   # an endless loop would otherwise eat every check's time
+            raise StudentError("timeout", f"{name} did not finish within its time limit "
+                                          "on an earlier check, so it is not run again")
+        try:
+            return self._call(name, args, kwargs, timeout)
+        except StudentError as exc:
+            if exc.kind == "timeout":
+                self.timed_out.add(name)
+            raise
+
+    def _call(self, name, args, kwargs, timeout):
         return self.request({"op": "call", "name": name,
                              "args": [codec.encode_input(a) for a in args],
                              "kwargs": {k: codec.encode_input(v) for k, v in kwargs.items()}},
