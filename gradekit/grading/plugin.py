@@ -75,6 +75,7 @@ class GradingPlugin:
     def __init__(self, sandbox):
         self.proxy = StudentProxy(sandbox)
         self.results = []
+        self.kept = {}             # plain numbers graders keep for feedback (`artifacts`)
         self.durations = {}        # test name -> seconds spent in it (sandbox calls included)
         self.internal_errors = []
 
@@ -86,6 +87,11 @@ class GradingPlugin:
     def student(self):
         """The submission, as a proxy whose calls run in the sandbox."""
         return self.proxy
+
+    @pytest.fixture(scope="session")
+    def artifacts(self):
+        """A dict where graders keep plain numbers for feedback (e.g. trained weights)."""
+        return self.kept
 
     @pytest.fixture
     def credit(self):

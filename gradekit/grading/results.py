@@ -30,6 +30,7 @@ class GradingResult:
     load: list = field(default_factory=list)     # [{"unit": label, "error": text}] failed units
     error: str = ""
     timing: dict = field(default_factory=dict)   # seconds per stage, for benchmarks
+    artifacts: dict = field(default_factory=dict)  # plain numbers kept by graders for feedback
 
     def cell_scores(self):
         """Score and max score per nbgrader grade cell."""
@@ -44,7 +45,7 @@ class GradingResult:
         if self.status == "rejected":
             return {"assignment": self.assignment, "status": "rejected", "error": self.error}
         report = asdict(self)
-        del report["error"], report["timing"]
+        del report["error"], report["timing"], report["artifacts"]
         for test in report["tests"]:
             test.pop("cell")
         report["score"] = round(self.score, 4)

@@ -59,6 +59,7 @@ def grade_submission(course: Course, assignment: str, submission: Submission, *,
     finally:
         sandbox.close()
     result.tests = plugin.results
+    result.artifacts = plugin.kept
     if plugin.internal_errors:
         raise RuntimeError("grader failed: " + "; ".join(plugin.internal_errors))
     result.score = round(sum(t.score for t in result.tests), 4)

@@ -66,14 +66,17 @@ def test_loss_history_is_consistent(student, ref, data):
 
 @pytest.mark.points(0.5)
 @pytest.mark.hidden
-def test_defaults_fit_data_1(student, ref, data):
+def test_defaults_fit_data_1(student, ref, data, artifacts):
     X, y = data.band
     X_test, y_test = data.band_test
     best = 0.0
     for seed in range(3):   # a 2-2-1 may land in a local minimum from one start: best of 3
-        W1, w2, _ = run_train(student, X, y, *ref.init_weights(2, seed=seed),
-                              timeout=DEFAULTS_TIMEOUT)
-        best = max(best, np.mean(ref.predict(X_test, W1, w2) == y_test))
+        W1, w2, losses = run_train(student, X, y, *ref.init_weights(2, seed=seed),
+                                   timeout=DEFAULTS_TIMEOUT)
+        accuracy = np.mean(ref.predict(X_test, W1, w2) == y_test)
+        if accuracy >= best:   # feedback plots show the student's best run
+            artifacts["train_data_1"] = {"W1": W1, "w2": w2, "losses": losses, "seed": seed}
+        best = max(best, accuracy)
         if best >= 0.95:
             return
     pytest.fail(f"with its default alpha/epochs/eps, train reaches only {best:.0%} accuracy "

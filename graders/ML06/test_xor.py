@@ -19,7 +19,7 @@ def test_sklearn_mlp_solves_xor(student, data):
 
 @pytest.mark.points(0.5)
 @pytest.mark.hidden
-def test_own_mlp_solves_xor(student, ref, data):
+def test_own_mlp_solves_xor(student, ref, data, artifacts):
     n_hidden = scalar(student.value("XOR_HIDDEN"), "XOR_HIDDEN")
     assert type(n_hidden) is int and 1 <= n_hidden <= 64, "XOR_HIDDEN should be an int in 1..64"
     X, y = data.xor
@@ -34,7 +34,10 @@ def test_own_mlp_solves_xor(student, ref, data):
             pytest.fail("train should return (W1, w2, losses)")
         W1 = as_array(result[0], (n_hidden, 3), "W1 returned by train")
         w2 = as_array(result[1], (n_hidden + 1,), "w2 returned by train")
-        best = max(best, np.mean(ref.predict(X_test, W1, w2) == y_test))
+        accuracy = np.mean(ref.predict(X_test, W1, w2) == y_test)
+        if accuracy >= best:
+            artifacts["train_xor"] = {"W1": W1, "w2": w2, "losses": result[2], "seed": seed}
+        best = max(best, accuracy)
         if best >= 0.95:
             return
     pytest.fail(f"your init_weights/train with XOR_HIDDEN={n_hidden} hidden units reach only "

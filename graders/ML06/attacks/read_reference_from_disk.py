@@ -1,6 +1,6 @@
 # gradekit-attack: searches the disk (up from cwd and the file, /work, $HOME) for reference/ML06/mlp.py and graders/**/*.py and runs the reference's functions
 # must-fail: answers, sigmoid, init_weights, forward, loss, gradients, train, predict, sklearn_221, xor
-# note: without a sandbox that hides the repo it finds the reference and passes everything; the wrong fallback is what a sandbox must grade
+# note: without a sandbox it finds the reference (in the repo, in copies under /tmp, or via /proc/*/cwd) and passes everything; the wrong fallback is what a sandbox must grade
 import numpy as np
 from sklearn.neural_network import MLPClassifier
 import glob
