@@ -21,7 +21,23 @@ def build_parser():
     release = commands.add_parser("release", help="generate and verify release/ASSIGNMENT")
     release.add_argument("assignment")
 
-    commands.add_parser("demo", help="release ML06, train the reference, save plots to demo_output/")
+    upload = commands.add_parser("upload", help="BRUTE-style upload: archive, grade, record")
+    upload.add_argument("assignment")
+    upload.add_argument("path", type=Path)
+    upload.add_argument("--student", required=True, help="the student's id (letters, digits, ._-)")
+    upload.add_argument("--json", action="store_true", dest="as_json",
+                        help="print exactly one JSON object")
+
+    autograde = commands.add_parser("autograde", help="grade everything in submitted/ in parallel")
+    autograde.add_argument("assignment")
+    autograde.add_argument("--jobs", type=int, default=None, help="parallel gradings (default: cores)")
+    autograde.add_argument("--student", default=None, help="grade only this student")
+
+    export = commands.add_parser("export", help="write the gradebook's grades as CSV")
+    export.add_argument("assignment")
+    export.add_argument("--to", type=Path, default=None, help="CSV path (default grades-A.csv)")
+
+    commands.add_parser("demo", help="release ML06, upload sample submissions, export grades")
     return parser
 
 
@@ -33,6 +49,16 @@ def dispatch(args):
     if args.command == "release":
         from .release import main
         return main(assignment=args.assignment, course_root=Path.cwd())
+    if args.command == "upload":
+        from .upload import main
+        return main(assignment=args.assignment, path=args.path, student=args.student,
+                    as_json=args.as_json)
+    if args.command == "autograde":
+        from .autograde import main
+        return main(assignment=args.assignment, jobs=args.jobs, student=args.student)
+    if args.command == "export":
+        from .export import main
+        return main(assignment=args.assignment, to=args.to)
     if args.command == "demo":
         from .demo import main
         return main(course_root=Path.cwd())
@@ -46,6 +72,9 @@ def main(argv=None):
     except CourseError as exc:
         print(f"gradekit: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except RuntimeError as exc:   # grading infrastructure (sandbox, graders) failed
+        print(f"gradekit: internal error: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return EXIT_INTERNAL
     except KeyboardInterrupt:
         print("gradekit: interrupted", file=sys.stderr)
         return 130

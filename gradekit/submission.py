@@ -32,6 +32,7 @@ class Submission:
     kind: str                                   # "ipynb" or "py": the code actually graded
     units: list = field(default_factory=list)   # [(label, source)]
     notebook: object = None                     # the nbformat notebook, for ipynb uploads
+    source: str = ""                            # the script's text, for py uploads
 
 
 def load_submission(path, *, helpers=()):
@@ -59,7 +60,8 @@ def load_bytes(filename, data, *, helpers=()):
         notebook = read_notebook(data)
         return Submission(filename, digest, "ipynb", notebook_units(notebook), notebook)
     if suffix == ".py":
-        return Submission(filename, digest, "py", script_units(decode_text(data)))
+        text = decode_text(data)
+        return Submission(filename, digest, "py", script_units(text), source=text)
     raise Rejected(f"unsupported file type {suffix or '(none)'!r}: upload .ipynb, .py or .zip")
 
 

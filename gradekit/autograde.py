@@ -1,0 +1,82 @@
+"""`gradekit autograde ASSIGNMENT [--jobs N] [--student ID]`: grade submitted/ in parallel.
+
+Each submitted/ID/ASSIGNMENT/ASSIGNMENT.ipynb is graded in its own sandbox, `jobs` at a time,
+and recorded in the gradebook as it finishes (gradebook writes are serialised there).
+"""
+import json
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from tqdm import tqdm
+
+from . import gradebook
+from .course import Course, CourseError
+from .grading.pool import grade_many
+from .policy import load_policy
+from .storage import write_replace
+from .upload import STUDENT_ID
+
+
+def submitted_notebooks(course, assignment, student=None):
+    """{student: notebook path} of everything waiting in submitted/."""
+    if student is not None and not STUDENT_ID.match(student):
+        raise CourseError(f"invalid student id {student!r}")
+    found = {}
+    for path in sorted((course.root / "submitted").glob(f"*/{assignment}/{assignment}.ipynb")):
+        who = path.parent.parent.name
+        if student in (None, who):
+            found[who] = path
+    if student is not None and not found:
+        raise CourseError(f"no submission of {student} for {assignment} in submitted/")
+    return found
+
+
+def submitted_at(notebook):
+    """nbgrader's timestamp.txt beside the notebook, else the file's modification time."""
+    stamp = notebook.parent / "timestamp.txt"
+    try:
+        text = stamp.read_text().strip().removesuffix(" UTC")
+        return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+    except (OSError, ValueError):
+        return datetime.fromtimestamp(notebook.stat().st_mtime, timezone.utc)
+
+
+def main(*, assignment: str, jobs: int | None = None, student: str | None = None,
+         course_root: Path = Path(".")) -> int:
+    """Grade and record every submission; print a summary table."""
+    course = Course(course_root)
+    course.assignment(assignment)
+    policy = load_policy(course, assignment)
+    found = submitted_notebooks(course, assignment, student)
+    students, paths = list(found), list(found.values())
+    rows = {}
+    bar = tqdm(total=len(paths), unit="nb", desc=f"autograde {assignment}",
+               disable=not sys.stderr.isatty())
+    for index, result in grade_many(course, assignment, paths, jobs=jobs):
+        who = students[index]
+        if result.status == "graded":
+            when = submitted_at(paths[index])
+            penalty = policy.penalty(when, result.max_score)
+            gradebook.record(course, assignment, who, result, timestamp=when, penalty=penalty)
+            folder = course.root / "autograded" / who / assignment
+            write_replace(folder / "report.json", json.dumps(result.to_json(), indent=2))
+            from .upload import write_feedback_page
+            write_feedback_page(result, course, folder / "feedback.html")
+            rows[who] = (result.score - penalty, result.max_score, result.duration_s, "")
+        else:
+            rows[who] = (0.0, 0.0, 0.0, result.error)
+        bar.update()
+    bar.close()
+    print(summary(assignment, rows))
+    return 0 if all(not row[3] for row in rows.values()) else 3
+
+
+def summary(assignment, rows):
+    """A plain table: student, points, time, problem."""
+    lines = [f"{assignment}: {len(rows)} submissions graded",
+             f"{'student':24} {'points':>13} {'time':>7}  note"]
+    for who in sorted(rows):
+        score, most, seconds, problem = rows[who]
+        lines.append(f"{who:24} {score:6.2f} / {most:4.1f} {seconds:6.1f}s  {problem[:60]}")
+    return "\n".join(lines)

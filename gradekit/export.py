@@ -1,0 +1,47 @@
+"""`gradekit export ASSIGNMENT [--to FILE]`: the gradebook's grades as CSV.
+
+`nbgrader export` works too (it reads the same gradebook.db); this one adds the per-cell
+autograded scores and the late penalty in one file per assignment.
+"""
+import csv
+import io
+from pathlib import Path
+
+from .course import Course
+from .gradebook import gradebook_url
+
+
+def rows(course, assignment):
+    """One dict per submission: student, score, max_score, late penalty, per-cell scores."""
+    from nbgrader.api import Gradebook, MissingEntry
+    with Gradebook(gradebook_url(course)) as book:
+        try:
+            found = book.find_assignment(assignment)
+        except MissingEntry:
+            return []
+        table = []
+        for submission in sorted(found.submissions, key=lambda s: s.student.id):
+            row = {"student": submission.student.id, "score": submission.score,
+                   "max_score": submission.max_score,
+                   "late_penalty": submission.late_submission_penalty or 0.0,
+                   "timestamp": submission.timestamp}
+            for notebook in submission.notebooks:
+                for grade in sorted(notebook.grades, key=lambda g: g.name):
+                    row[grade.name] = grade.score
+            table.append(row)
+        return table
+
+
+def main(*, assignment: str, to: Path | None = None, course_root: Path = Path(".")) -> int:
+    course = Course(course_root)
+    course.assignment(assignment)
+    table = rows(course, assignment)
+    buffer = io.StringIO()
+    fields = list(table[0]) if table else ["student", "score", "max_score", "late_penalty"]
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(table)
+    target = to or course.root / f"grades-{assignment}.csv"
+    Path(target).write_text(buffer.getvalue(), encoding="utf-8")
+    print(f"gradekit: {len(table)} grades of {assignment} written to {target}")
+    return 0

@@ -1,0 +1,61 @@
+"""Course policy for uploads, read from gradekit.toml at the course root.
+
+    [ML06]
+    deadline = 2026-12-20T23:59:00+01:00   # TOML datetime with offset; omit for none
+    late_penalty = "per_day:0.1"           # "none", "zero", or "per_day:FRACTION" of max score
+    max_uploads = 30                        # accepted uploads per student (0 = unlimited)
+    min_interval_s = 30                     # seconds between a student's uploads
+    counts = "latest"                       # which attempt goes to the gradebook: latest|best
+"""
+import math
+import tomllib
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from .course import CourseError
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Upload rules of one assignment."""
+
+    deadline: datetime | None = None
+    late_penalty: str = "none"
+    max_uploads: int = 0
+    min_interval_s: float = 0.0
+    counts: str = "latest"
+
+    def penalty(self, submitted: datetime, max_score: float) -> float:
+        """Points taken off an upload at `submitted` (UTC-aware)."""
+        if self.deadline is None or submitted <= self.deadline:
+            return 0.0
+        if self.late_penalty == "zero":
+            return max_score
+        if self.late_penalty.startswith("per_day:"):
+            days = math.ceil((submitted - self.deadline).total_seconds() / 86400)
+            return min(max_score, days * float(self.late_penalty.split(":", 1)[1]) * max_score)
+        return 0.0
+
+
+def load_policy(course, assignment) -> Policy:
+    """The policy of `assignment`, defaults where gradekit.toml is silent or absent."""
+    path = course.root / "gradekit.toml"
+    if not path.exists():
+        return Policy()
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8")).get(assignment, {})
+        policy = Policy(**table)
+    except (tomllib.TOMLDecodeError, TypeError) as exc:
+        raise CourseError(f"gradekit.toml: {exc}") from None
+    deadline = policy.deadline
+    if isinstance(deadline, datetime) and deadline.tzinfo is None:
+        raise CourseError("gradekit.toml: the deadline needs a UTC offset (e.g. +01:00)")
+    if policy.counts not in ("latest", "best"):
+        raise CourseError("gradekit.toml: counts must be 'latest' or 'best'")
+    if not (policy.late_penalty in ("none", "zero") or policy.late_penalty.startswith("per_day:")):
+        raise CourseError("gradekit.toml: late_penalty must be none, zero or per_day:FRACTION")
+    return policy
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
