@@ -4,6 +4,7 @@ Each submitted/ID/ASSIGNMENT/ASSIGNMENT.ipynb is graded in its own sandbox, `job
 and recorded in the gradebook as it finishes (gradebook writes are serialised there).
 """
 import json
+import os
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -14,6 +15,7 @@ from . import gradebook
 from .course import Course, CourseError
 from .grading.pool import grade_many
 from .policy import load_policy
+from .server import grade_remote, is_running
 from .storage import write_replace
 from .upload import STUDENT_ID
 
@@ -53,7 +55,7 @@ def main(*, assignment: str, jobs: int | None = None, student: str | None = None
     rows = {}
     bar = tqdm(total=len(paths), unit="nb", desc=f"autograde {assignment}",
                disable=not sys.stderr.isatty())
-    for index, result in grade_many(course, assignment, paths, jobs=jobs):
+    for index, result in grade_all(course, assignment, paths, jobs):
         who = students[index]
         if result.status == "graded":
             when = submitted_at(paths[index])
@@ -70,6 +72,22 @@ def main(*, assignment: str, jobs: int | None = None, student: str | None = None
     bar.close()
     print(summary(assignment, rows))
     return 0 if all(not row[3] for row in rows.values()) else 3
+
+
+def grade_all(course, assignment, paths, jobs):
+    """Through the warm server when one runs (several requests in flight), else a cold pool."""
+    if not is_running(course.root, assignment):
+        yield from grade_many(course, assignment, paths, jobs=jobs)
+        return
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+    with ThreadPoolExecutor(max(1, jobs or os.cpu_count() or 1)) as threads:
+        futures = {threads.submit(grade_remote, course, assignment, p.name, p.read_bytes()): i
+                   for i, p in enumerate(paths)}
+        for future in as_completed(futures):
+            result = future.result()
+            if result is None:   # the server went away: grade this one cold
+                result = next(grade_many(course, assignment, [paths[futures[future]]]))[1]
+            yield futures[future], result
 
 
 def summary(assignment, rows):

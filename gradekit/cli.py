@@ -37,6 +37,22 @@ def build_parser():
     export.add_argument("assignment")
     export.add_argument("--to", type=Path, default=None, help="CSV path (default grades-A.csv)")
 
+    audit = commands.add_parser("audit", help="mutation testing of the hidden graders")
+    audit.add_argument("assignment")
+    audit.add_argument("--json", action="store_true", dest="as_json",
+                       help="print exactly one JSON object")
+    audit.add_argument("--jobs", type=int, default=None, help="parallel gradings (default: cores)")
+    audit.add_argument("--quick", action="store_true", help="every 4th generated mutant only")
+    audit.add_argument("--limit", type=int, default=None, help="at most N generated mutants")
+    audit.add_argument("--only", action="append", default=None, metavar="ID",
+                       help="only this generated mutant (repeatable)")
+    audit.add_argument("--strict", action="store_true",
+                       help="surviving generated mutants fail the audit too")
+
+    serve = commands.add_parser("serve", help="warm workers for upload/autograde (foreground)")
+    serve.add_argument("assignment")
+    serve.add_argument("--workers", type=int, default=None, help="worker processes (default: cores)")
+
     commands.add_parser("demo", help="release ML06, upload sample submissions, export grades")
     return parser
 
@@ -59,9 +75,17 @@ def dispatch(args):
     if args.command == "export":
         from .export import main
         return main(assignment=args.assignment, to=args.to)
+    if args.command == "serve":
+        from .server import main
+        return main(assignment=args.assignment, workers=args.workers)
     if args.command == "demo":
         from .demo import main
         return main(course_root=Path.cwd())
+    if args.command == "audit":
+        from .audit import main
+        return main(assignment=args.assignment, course_root=Path.cwd(), as_json=args.as_json,
+                    jobs=args.jobs, quick=args.quick, limit=args.limit, only=args.only,
+                    strict=args.strict)
     raise AssertionError(args.command)
 
 
@@ -78,6 +102,9 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("gradekit: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:   # e.g. `gradekit grade ... | head`: the reader left, not an error
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

@@ -1,82 +1,65 @@
-"""`gradekit demo`: release ML06, train the reference solution and save its plots."""
-import importlib.util
+"""`gradekit demo`: the grading server's day in one command, on a private copy of the course.
+
+Releases ML06 (checking release/ is in sync with source/), uploads three sample submissions
+for made-up students (the reference, a typical buggy one, an unfinished one), prints their
+BRUTE reports and where their feedback pages are, and exports the grades.  Everything it
+writes goes to demo_output/ (gitignored): tracked files stay unchanged.
+"""
+import shutil
 from pathlib import Path
 
-import matplotlib.pyplot as plt
-
 from . import release
+from .course import Course
+from .demo_plots import save_reference_plots
+from .export import main as export_main
+from .upload import upload
 
 ASSIGNMENT = "ML06"
-OUTPUT = "demo_output"   # gitignored: the demo must leave tracked files unchanged
-SEED = 0
-XOR_SEEDS = (0, 1, 2)    # task 14 reruns
-SNAPSHOTS = (0, 300, 3000)   # task 10: epochs at which the hidden layer is drawn
+OUTPUT = "demo_output"
+COURSE_PARTS = ("nbgrader_config.py", "source", "release", "graders", "reference", "data")
+# (student, file, what it shows) -- files shipped with the kit
+SAMPLES = (
+    ("alice", "reference/ML06/mlp.py", "the reference solution, as a script"),
+    ("bob", "graders/ML06/mutants/grad_squared_error_delta.py",
+     "a typical mistake: the squared-error derivative in backprop"),
+    ("carol", "release/ML06/ML06.ipynb", "the untouched student notebook"),
+)
 
 
-def load_module(path, name):
-    """Import a file that is not part of an installed package (reference/, source/)."""
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def save(fig, out, name):
-    """Write fig to out/name and free it."""
-    fig.tight_layout()
-    fig.savefig(out / name, dpi=80)
-    plt.close(fig)
-    print(f"  saved {OUTPUT}/{name}")
-
-
-def data_1_plots(ref, utils, out):
-    """Tasks 8-10 on data_1 with the reference 2-2-1 network."""
-    X, y = utils.load_data("data_1")   # X: (N, 2), y: (N,); the copy shipped next to ml06_utils
-    W1, w2, losses = ref.train(X, y, *ref.init_weights(2, seed=SEED))
-    accuracy = (ref.predict(X, W1, w2) == y).mean()
-    print(f"data_1, 2-2-1, seed {SEED}: {len(losses)} epochs, training accuracy {accuracy:.1%}")
-    save(utils.plot_losses(losses).figure, out, "task08_losses.png")
-
-    W1_long, w2_long, _ = ref.train(X, y, W1, w2, epochs=30000, eps=1e-12)
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.5))
-    for ax, (A, b), title in zip(axes, ((W1, w2), (W1_long, w2_long)), ("trained", "+30000 epochs")):
-        utils.plot_xy_2D_model(lambda P, A=A, b=b: ref.forward(P, A, b)[1], X, y, ax=ax, title=title)
-    save(fig, out, "task09_boundary.png")
-
-    fig, axes = plt.subplots(len(SNAPSHOTS), 2, figsize=(9, 4 * len(SNAPSHOTS)))
-    W1, w2 = ref.init_weights(2, seed=SEED)
-    for row, done, epoch in zip(axes, (0,) + SNAPSHOTS, SNAPSHOTS):
-        if epoch > done:   # eps = -inf: exactly the missing epochs, no early stop
-            W1, w2, _ = ref.train(X, y, W1, w2, epochs=epoch - done, eps=-float("inf"))
-        utils.plot_hidden_representation(X, y, ref.forward(X, W1, w2)[0], axes=row,
-                                         title=f"hidden space after {epoch} epochs")
-    save(fig, out, "task10_hidden.png")
-
-
-def xor_plots(ref, utils, out):
-    """Task 14: XOR_HIDDEN hidden units on data_xor, zoomed out, several seeds."""
-    X, y = utils.load_data("data_xor")
-    fig, axes = plt.subplots(1, len(XOR_SEEDS), figsize=(5 * len(XOR_SEEDS), 4.5))
-    for seed, ax in zip(XOR_SEEDS, axes):
-        W1, w2, _ = ref.train(X, y, *ref.init_weights(ref.XOR_HIDDEN, seed=seed))
-        accuracy = (ref.predict(X, W1, w2) == y).mean()
-        print(f"data_xor, 2-{ref.XOR_HIDDEN}-1, seed {seed}: training accuracy {accuracy:.1%}")
-        utils.plot_xy_2D_model(lambda P: ref.predict(P, W1, w2), X, y, offset=4, ax=ax,
-                               title=f"seed {seed}, accuracy {accuracy:.1%}")
-    save(fig, out, "task14_xor_zoomed_out.png")
+def demo_course(root: Path) -> Course:
+    """A fresh copy of the course under demo_output/ with a relaxed upload policy."""
+    target = root / OUTPUT / "course"
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    for part in COURSE_PARTS:
+        source = root / part
+        if source.is_dir():
+            shutil.copytree(source, target / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, target / part)
+    (target / "gradekit.toml").write_text("[ML06]\nmax_uploads = 0\nmin_interval_s = 0\n")
+    return Course(target)
 
 
 def main(*, course_root: Path) -> int:
-    """Release ML06, print the reference's training accuracies, save task 8-10, 14 plots."""
-    code = release.main(assignment=ASSIGNMENT, course_root=course_root)
+    """Release, plots of the reference, three uploads, grades export."""
+    root = Path(course_root).resolve()
+    print("== 1. instructor: gradekit release ML06")
+    code = release.main(assignment=ASSIGNMENT, course_root=root)
     if code:
         return code
-    plt.switch_backend("Agg")   # files only: never open a window or block
-    root = Path(course_root).resolve()
-    ref = load_module(root / "reference" / ASSIGNMENT / "mlp.py", "ml06_reference")
-    utils = load_module(root / "source" / ASSIGNMENT / "ml06_utils.py", "ml06_utils")
-    out = root / OUTPUT
-    out.mkdir(exist_ok=True)
-    data_1_plots(ref, utils, out)
-    xor_plots(ref, utils, out)
+    print("\n== 2. the reference solution on the exercise's data (tasks 8-10, 14)")
+    save_reference_plots(root, root / OUTPUT / "plots")
+    course = demo_course(root)
+    print(f"\n== 3. grading server: uploads into {course.root.relative_to(root)}")
+    for student, relative, what in SAMPLES:
+        path = root / relative
+        print(f"\n-- gradekit upload ML06 {path.name} --student {student}   ({what})")
+        outcome = upload(course, ASSIGNMENT, student, path.name, path.read_bytes())
+        print(outcome["text"])
+    print("\n== 4. instructor: gradekit export ML06")
+    export_main(assignment=ASSIGNMENT, course_root=course.root)
+    print((course.root / f"grades-{ASSIGNMENT}.csv").read_text())
+    print(f"Feedback pages: {OUTPUT}/course/uploads/<student>/ML06/*.html; "
+          f"plots: {OUTPUT}/plots/")
     return 0

@@ -18,9 +18,10 @@ from . import gradebook
 from .course import Course, CourseError
 from .grading.run import grade_submission
 from .policy import load_policy, utc_now
-from .report import to_gradescope, to_json_text, to_text
+from .server import grade_remote
+from .report import to_gradescope, to_text
 from .storage import append_json_line, locked, read_json_lines, write_new, write_replace
-from .submission import MAX_UPLOAD_BYTES, Rejected, load_bytes, script_units
+from .submission import Rejected, load_bytes, script_units
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 EXIT_GRADED, EXIT_REJECTED, EXIT_REFUSED = 0, 2, 4
@@ -70,7 +71,8 @@ def upload(course, assignment, student, filename, data):
             return finish(folder, entry, EXIT_REJECTED, f"upload rejected: {exc}", assignment)
         if policy.counts == "latest":   # placed before grading: a killed grading can be redone
             place(course, assignment, student, submission, received)
-    result = grade_submission(course, assignment, submission)
+    result = (grade_remote(course, assignment, filename, data)   # warm server, if running
+              or grade_submission(course, assignment, submission))
     penalty = policy.penalty(received, result.max_score)
     with locked(folder / ".lock"):
         counts = counts_now(folder, policy, entry["attempt"], result.score - penalty)

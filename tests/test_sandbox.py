@@ -76,7 +76,7 @@ def stubborn():
 def fine(): return 42
 """
     with start([code], call_timeout=1.5) as sandbox:
-        uid = sandbox._plan.uid
+        uid = sandbox.process.uid
         started = time.monotonic()
         with pytest.raises(StudentError, match="did not finish") as caught:
             sandbox.call("stubborn")

@@ -190,14 +190,18 @@ class Child:
             self.send(answer)
 
 
-def main():
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    settings = json.loads(sys.argv[1])
-    codec.preload()           # heavy imports before confinement: shared, read-only, warm
+def run(settings):
+    """Confine this process, then serve requests until the grader closes the pipe."""
     level = confine.apply(settings)
     child = Child(*settings["fds"])
     child.send({"event": "ready", "confinement": level, "pid": os.getpid()})
     child.serve()
+
+
+def main():
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    codec.preload()           # heavy imports before confinement: shared, read-only, warm
+    run(json.loads(sys.argv[1]))
 
 
 if __name__ == "__main__":

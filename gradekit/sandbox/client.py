@@ -10,12 +10,12 @@ import os
 import selectors
 import signal
 import subprocess
-import tempfile
 import time
 from dataclasses import dataclass
 
 from . import codec
-from .launch import Limits, plan
+from .launch import Limits
+from .starters import ColdStart
 
 MAX_ANSWER_BYTES = 64 << 20
 
@@ -74,14 +74,15 @@ class Sandbox:
     """One submission's untrusted interpreter; use as a context manager."""
 
     def __init__(self, units, *, files=None, limits=Limits(), call_timeout=10.0,
-                 load_timeout=60.0, budget_s=120.0):
+                 load_timeout=60.0, budget_s=120.0, starter=None):
         self.units = list(units)          # [(label, source)]
         self.files = dict(files or {})    # public files the notebook reads (helpers, data)
         self.limits, self.call_timeout = limits, call_timeout
         self.load_timeout, self.deadline = load_timeout, time.monotonic() + budget_s
         self.excluded = {}                # unit index -> why it is left out
         self.outcomes, self.defined, self.level = [], set(), ""
-        self.process = None
+        self.starter = starter or ColdStart()   # warm workers pass a zygote's starter
+        self.process = None                     # a starters.Started while running
         self.printed = []                 # what the student's calls printed, for feedback
         self.timed_out = set()            # names that hung once: not called again
 
@@ -106,24 +107,10 @@ class Sandbox:
                 self.excluded[self.current] = str(exc)
 
     def _spawn(self):
-        self._plan = plan(self.limits)
-        requests_r, self._requests = os.pipe()
-        self._answers, answers_w = os.pipe()
-        self._log = tempfile.TemporaryFile()
-        settings_at = len(self._plan.argv) - 1   # child.py reads its fds from the settings
-        settings = json.loads(self._plan.argv[settings_at])
-        settings["fds"] = [requests_r, answers_w]
-        self._plan.argv[settings_at] = json.dumps(settings)
-        self.process = subprocess.Popen(
-            self._plan.argv, env=self._plan.env, cwd=self._plan.cwd, stdin=subprocess.DEVNULL,
-            stdout=self._log, stderr=self._log, pass_fds=(requests_r, answers_w),
-            start_new_session=True)
-        os.close(requests_r)
-        os.close(answers_w)
+        self.process = self.starter(self.limits)
         self._buffer, self.current = b"", None
         ready = self._receive(min(60.0, self._left()))
-        reason = "bubblewrap" if self._plan.level == "bubblewrap" else "fallback: no bubblewrap"
-        self.level = f"{reason} ({', '.join(ready['confinement'])})"
+        self.level = f"{self.process.level} ({', '.join(ready['confinement'])})"
 
     def _load(self):
         units = [{"index": i, "label": label, "source": source}
@@ -152,21 +139,12 @@ class Sandbox:
     def _kill(self):
         if self.process is None:
             return
-        for fd in (self._requests, self._answers):
+        for fd in (self.process.requests, self.process.answers):
             try:
                 os.close(fd)
             except OSError:
                 pass
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self.process.wait()
-        if self._plan.uid is not None:
-            kill_uid(self._plan.uid)
-        if self._plan.scratch:
-            subprocess.run(["rm", "-rf", "--one-file-system", self._plan.scratch], check=False)
-        self._log.close()
+        self.process.stop()
         self.process = None
 
     # -- wire -------------------------------------------------------------------------
@@ -175,7 +153,7 @@ class Sandbox:
 
     def _send(self, message):
         try:
-            os.write(self._requests, json.dumps(message).encode() + b"\n")
+            os.write(self.process.requests, json.dumps(message).encode() + b"\n")
         except (BrokenPipeError, OSError):
             raise StudentError("crashed", self._death())
 
@@ -183,14 +161,14 @@ class Sandbox:
         """Next JSON line from the sandbox, or StudentError on timeout or death."""
         end = time.monotonic() + max(0.0, timeout)
         with selectors.DefaultSelector() as selector:
-            selector.register(self._answers, selectors.EVENT_READ)
+            selector.register(self.process.answers, selectors.EVENT_READ)
             while b"\n" not in self._buffer:
                 left = end - time.monotonic()
                 if left <= 0:
                     raise StudentError("timeout", f"did not finish within {timeout:.0f} s")
                 if not selector.select(left):
                     continue
-                chunk = os.read(self._answers, 1 << 20)
+                chunk = os.read(self.process.answers, 1 << 20)
                 if not chunk:
                     raise StudentError("crashed", self._death())
                 self._buffer += chunk
@@ -203,16 +181,15 @@ class Sandbox:
             raise StudentError("bad_value", "garbled answer from the sandbox (fd 4 was written to)")
 
     def _death(self):
-        code = self.process.wait(timeout=5) if self.process else None
+        code = self.process.exit_code(5) if self.process else None
         if code is not None and code < 0:
             return f"the interpreter was killed by {signal.Signals(-code).name}"
+        if code is None:
+            return "the interpreter ended (os._exit or a crash)"
         return f"the interpreter exited (exit code {code}; os._exit or a crash)"
 
     def _tail(self):
-        if self._log.closed:
-            return ""
-        self._log.seek(0)
-        return self._log.read()[-400:].decode(errors="replace").strip()
+        return self.process.tail() if self.process else ""
 
     # -- calls --------------------------------------------------------------------------
     def request(self, message, timeout=None):

@@ -79,14 +79,33 @@ class Plan:
     scratch: str | None   # a host folder to remove afterwards (fallback level only)
 
 
-def plan(limits):
-    """Choose the level and build the command line for a fresh sandbox."""
+def confinement(limits, scratch=None):
+    """The settings child.py confines itself with (a fresh uid each time, when root)."""
     uid = sandbox_uid()
-    settings = {"uid": uid, "limits": {k: v for k, v in asdict(limits).items() if k != "tmp_bytes"}}
+    settings = {"uid": uid, "landlock": scratch is not None,
+                "limits": {k: v for k, v in asdict(limits).items() if k != "tmp_bytes"}}
+    if scratch is not None:   # fallback: Landlock keeps the child to its scratch folder
+        settings.update(write_paths=[scratch, "/dev/null"],
+                        read_paths=python_roots() + [str(CHILD_DIR), "/usr", "/lib", "/lib64",
+                                                     "/bin", "/etc", "/proc", "/sys",
+                                                     "/dev/urandom"])
+    return settings
+
+
+def make_scratch(uid):
+    """A private host folder for a fallback sandbox, owned by its uid."""
+    scratch = tempfile.mkdtemp(prefix="gradekit-sandbox-")
+    if uid is not None:
+        os.chown(scratch, uid, uid)
+    return scratch
+
+
+def plan(limits, script="child.py"):
+    """Choose the level and build the command line for a fresh sandbox running `script`."""
     python = os.path.realpath(sys.executable)
     bwrap = bwrap_path()
     if bwrap:
-        settings["landlock"] = False
+        settings = confinement(limits)
         argv = [bwrap, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
                 "--unshare-cgroup-try", "--die-with-parent", "--new-session"]
         if os.getuid() != 0:
@@ -112,14 +131,12 @@ def plan(limits):
             argv += ["--chmod", "0755", parent]
         argv += ["--proc", "/proc", "--dev", "/dev",
                  "--perms", "1777", "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp",
-                 "--chdir", "/tmp", "--", python, "-I", f"{INSIDE_DIR}/child.py",
+                 "--chdir", "/tmp", "--", python, "-I", f"{INSIDE_DIR}/{script}",
                  json.dumps(settings)]
-        return Plan(argv, child_env("/tmp"), "/", "bubblewrap", uid, None)
-    scratch = tempfile.mkdtemp(prefix="gradekit-sandbox-")
-    if uid is not None:
-        os.chown(scratch, uid, uid)
-    settings.update(landlock=True, write_paths=[scratch, "/dev/null"],
-                    read_paths=python_roots() + [str(CHILD_DIR), "/usr", "/lib", "/lib64", "/bin",
-                                                 "/etc", "/proc", "/sys", "/dev/urandom"])
-    argv = [python, "-I", str(CHILD_DIR / "child.py"), json.dumps(settings)]
-    return Plan(argv, child_env(scratch), scratch, "fallback", uid, scratch)
+        return Plan(argv, child_env("/tmp"), "/", "bubblewrap", settings["uid"], None)
+    uid = sandbox_uid()
+    scratch = make_scratch(uid)
+    settings = confinement(limits, scratch)
+    settings["uid"] = uid
+    argv = [python, "-I", str(CHILD_DIR / script), json.dumps(settings)]
+    return Plan(argv, child_env(scratch), scratch, "fallback: no bubblewrap", uid, scratch)

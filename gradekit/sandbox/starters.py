@@ -1,0 +1,136 @@
+"""Ways to get a fresh sandboxed interpreter: a new process (cold) or a zygote fork (warm).
+
+Either way the client gets two pipe ends and a handle that can kill everything the sandbox
+started; nothing else about the sandbox differs.
+"""
+import json
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+
+from .launch import plan
+
+
+@dataclass
+class Started:
+    """A running sandbox interpreter as the client sees it."""
+
+    requests: int                 # write end: JSON requests
+    answers: int                  # read end: JSON answers
+    level: str                    # "bubblewrap" or "fallback: no bubblewrap"
+    uid: int | None               # the throwaway uid, when we are root
+    stop: object                  # () -> None: SIGKILL the whole tree, remove scratch
+    exit_code: object             # (timeout) -> int | None
+    log: object = field(default=None)   # file with the interpreter's own stdout/stderr
+
+    def tail(self):
+        """The last lines the interpreter wrote outside the protocol (for crash reports)."""
+        if self.log is None or self.log.closed:
+            return ""
+        self.log.seek(0)
+        return self.log.read()[-400:].decode(errors="replace").strip()
+
+
+class ColdStart:
+    """A new `python -I child.py` per sandbox, under bubblewrap or the fallback."""
+
+    def __call__(self, limits):
+        from .client import kill_uid
+        launch = plan(limits)
+        requests_r, requests_w = os.pipe()
+        answers_r, answers_w = os.pipe()
+        log = tempfile.TemporaryFile()
+        settings = json.loads(launch.argv[-1])   # child.py reads its fds from the settings
+        settings["fds"] = [requests_r, answers_w]
+        launch.argv[-1] = json.dumps(settings)
+        process = subprocess.Popen(
+            launch.argv, env=launch.env, cwd=launch.cwd, stdin=subprocess.DEVNULL,
+            stdout=log, stderr=log, pass_fds=(requests_r, answers_w), start_new_session=True)
+        os.close(requests_r)
+        os.close(answers_w)
+
+        def stop():
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            process.wait()
+            if launch.uid is not None:
+                kill_uid(launch.uid)
+            if launch.scratch:
+                subprocess.run(["rm", "-rf", "--one-file-system", launch.scratch], check=False)
+            log.close()
+
+        def exit_code(timeout):
+            try:
+                return process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                return None
+
+        return Started(requests_w, answers_r, launch.level, launch.uid, stop, exit_code, log)
+
+
+class ZygoteStart:
+    """Fork a pre-imported zygote (warm mode): no interpreter or library start-up per sandbox.
+
+    The zygote is started once, like a cold sandbox but unconfined; each fork confines itself
+    with a fresh uid, a private /tmp (bubblewrap) or scratch folder (fallback), and rlimits,
+    exactly as a cold child does, so one submission can see nothing of another.
+    """
+
+    def __init__(self, limits=None):
+        from .launch import Limits
+        self.limits = limits or Limits()
+        self.launch = plan(self.limits, script="zygote.py")
+        self.control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        settings = json.loads(self.launch.argv[-1])
+        settings["control_fd"] = theirs.fileno()
+        self.launch.argv[-1] = json.dumps(settings)
+        self.log = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(
+            self.launch.argv, env=self.launch.env, cwd=self.launch.cwd,
+            stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log,
+            pass_fds=(theirs.fileno(),), start_new_session=True)
+        theirs.close()
+        self.bubblewrap = self.launch.level == "bubblewrap"
+
+    def __call__(self, limits):
+        from .client import kill_uid
+        from .launch import confinement, make_scratch, sandbox_uid
+        uid = sandbox_uid()
+        scratch = None if self.bubblewrap else make_scratch(uid)
+        settings = confinement(limits, scratch)
+        settings["uid"] = uid
+        requests_r, requests_w = os.pipe()
+        answers_r, answers_w = os.pipe()
+        request = {"op": "fork", "settings": settings, "scratch": scratch,
+                   "tmp_bytes": limits.tmp_bytes}
+        socket.send_fds(self.control, [json.dumps(request).encode()], [requests_r, answers_w])
+        os.close(requests_r)
+        os.close(answers_w)
+        pid = json.loads(self.control.recv(4096) or b'{"pid": null}')["pid"]
+
+        def stop():
+            if uid is not None:
+                kill_uid(uid)
+            elif pid:
+                self.control.send(json.dumps({"op": "kill", "pid": pid}).encode())
+            if scratch:
+                subprocess.run(["rm", "-rf", "--one-file-system", scratch], check=False)
+
+        return Started(requests_w, answers_r, self.launch.level, uid, stop, lambda _: None)
+
+    def close(self):
+        """Stop the zygote (its forks are stopped by their own handles)."""
+        self.control.close()
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait()
+        if self.launch.scratch:
+            subprocess.run(["rm", "-rf", "--one-file-system", self.launch.scratch], check=False)
+        self.log.close()

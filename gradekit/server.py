@@ -1,0 +1,156 @@
+"""Warm mode: `gradekit serve ASSIGNMENT --workers N` keeps graders and sandboxes warm.
+
+Each worker process has pytest, numpy, scikit-learn and the graders imported, and its own
+zygote (a pre-imported sandbox interpreter) that forks one confined child per submission.
+`gradekit upload` and `gradekit autograde` send their work here while the server runs and
+grade cold otherwise.  The socket lives in <course>/.gradekit/ (mode 0700): only the course
+owner can submit, and only file bytes go in and plain results come out.
+"""
+import base64
+import json
+import multiprocessing
+import os
+import socket
+import socketserver
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from .course import Course
+from .grading.results import GradingResult, TestResult
+from .sandbox import codec
+
+_zygote = None   # the worker process's ZygoteStart
+
+
+def socket_path(course, assignment):
+    return course.root / ".gradekit" / f"{assignment}.sock"
+
+
+def is_running(course_root, assignment) -> bool:
+    """True when a warm server answers on the assignment's socket."""
+    try:
+        with socket.socket(socket.AF_UNIX) as probe:
+            probe.connect(str(socket_path(Course(course_root), assignment)))
+        return True
+    except OSError:
+        return False
+
+
+# -- the wire: GradingResult <-> JSON (both ends trusted; arrays tagged, never pickled) -----
+def to_wire(result):
+    data = dict(vars(result), tests=[vars(t) for t in result.tests])
+    data["artifacts"] = _encode(result.artifacts)
+    return data
+
+
+def _encode(value):
+    if isinstance(value, codec.np.ndarray):
+        return codec.encode_input(value)
+    if isinstance(value, dict):
+        return {k: _encode(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_encode(v) for v in value]
+    return value
+
+
+def _decode(value):
+    if isinstance(value, dict) and "__ndarray__" in value:
+        return codec.decode_input(value)
+    if isinstance(value, dict):
+        return {k: _decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value
+
+
+def from_wire(data):
+    data = dict(data)
+    tests = [TestResult(**t) for t in data.pop("tests")]
+    artifacts = _decode(data.pop("artifacts"))
+    return GradingResult(**data, tests=tests, artifacts=artifacts)
+
+
+# -- worker side ------------------------------------------------------------------------------
+def _start_worker(root, assignment):
+    """Import everything once and start this worker's zygote; grade the stub to warm pytest."""
+    global _zygote
+    from .sandbox.starters import ZygoteStart
+    _zygote = ZygoteStart()
+    stub = Course(root).release_dir(assignment) / f"{assignment}.ipynb"
+    if stub.exists():
+        _grade(root, assignment, stub.name, stub.read_bytes())
+
+
+def _grade(root, assignment, filename, data):
+    global _zygote
+    from .grading.run import grade_bytes
+    from .sandbox.starters import ZygoteStart
+    if _zygote.process.poll() is not None:   # the zygote died: start a new one
+        _zygote = ZygoteStart()
+    return to_wire(grade_bytes(Course(root), assignment, filename, data, starter=_zygote))
+
+
+class _Handler(socketserver.StreamRequestHandler):
+    def handle(self):
+        request = json.loads(self.rfile.readline())
+        future = self.server.pool.submit(_grade, str(self.server.course.root),
+                                         self.server.assignment, request["filename"],
+                                         base64.b64decode(request["data"]))
+        try:
+            answer = {"result": future.result()}
+        except Exception as exc:   # reported to the client, which then grades cold
+            answer = {"error": f"{type(exc).__name__}: {exc}"}
+        self.wfile.write(json.dumps(answer).encode() + b"\n")
+
+
+def main(*, assignment: str, workers: int | None = None, course_root: Path = Path(".")) -> int:
+    """Serve warm gradings until interrupted."""
+    course = Course(course_root)
+    course.assignment(assignment)
+    path = socket_path(course, assignment)
+    path.parent.mkdir(mode=0o700, exist_ok=True)
+    if is_running(course.root, assignment):
+        print(f"gradekit: a server for {assignment} is already running", file=sys.stderr)
+        return 2
+    path.unlink(missing_ok=True)
+    workers = workers or os.cpu_count() or 1
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                             initargs=(str(course.root), assignment)) as pool:
+        # every worker warms up before the socket accepts work
+        list(pool.map(_noop, range(workers)))
+        server = socketserver.ThreadingUnixStreamServer(str(path), _Handler)
+        server.pool, server.course, server.assignment = pool, course, assignment
+        os.chmod(path, 0o600)
+        print(f"gradekit: serving {assignment} with {workers} warm workers on {path}",
+              flush=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
+            path.unlink(missing_ok=True)
+    return 0
+
+
+def _noop(_):
+    return os.getpid()
+
+
+# -- client side ------------------------------------------------------------------------------
+def grade_remote(course, assignment, filename, data, timeout=600.0):
+    """Grade through a running server; None when none runs (the caller grades cold)."""
+    try:
+        connection = socket.socket(socket.AF_UNIX)
+        connection.settimeout(timeout)
+        connection.connect(str(socket_path(course, assignment)))
+    except OSError:
+        return None
+    with connection, connection.makefile("rwb") as stream:
+        stream.write(json.dumps({"filename": filename,
+                                 "data": base64.b64encode(data).decode()}).encode() + b"\n")
+        stream.flush()
+        answer = json.loads(stream.readline() or b"{}")
+    return from_wire(answer["result"]) if "result" in answer else None

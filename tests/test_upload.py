@@ -1,0 +1,113 @@
+"""gradekit upload / autograde / export on a private copy of the course."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from gradekit import gradebook
+from gradekit.course import Course
+
+REPO = Path(__file__).resolve().parents[1]
+REFERENCE = REPO / "reference" / "ML06" / "mlp.py"
+MUTANT = REPO / "graders" / "ML06" / "mutants" / "grad_sum_not_mean.py"
+
+
+def gradekit(course, *args, timeout=300):
+    """Run the gradekit command in the course folder; returns the CompletedProcess."""
+    return subprocess.run([sys.executable, "-m", "gradekit.cli", *map(str, args)], cwd=course,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def no_policy_limits(course):
+    (course / "gradekit.toml").write_text("[ML06]\nmax_uploads = 0\nmin_interval_s = 0\n")
+
+
+def attempts(course, student):
+    log = course / "uploads" / student / "ML06" / "attempts.jsonl"
+    return [json.loads(line) for line in log.read_text().splitlines()]
+
+
+@pytest.mark.slow
+def test_upload_end_to_end(course_copy):
+    done = gradekit(course_copy, "upload", "ML06", REFERENCE, "--student", "alice", "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["status"] == "graded" and report["score"] == report["max_score"] == 10.0
+    archive = course_copy / report["upload"]["archive"]
+    assert archive.read_bytes() == REFERENCE.read_bytes()
+    assert report["upload"]["attempt"] == 1 and report["upload"]["counts"] is True
+    events = [entry["event"] for entry in attempts(course_copy, "alice")]
+    assert events == ["received", "graded"]
+    stem = str(archive.with_suffix(""))
+    assert json.loads(Path(stem + ".report.json").read_text())["score"] == 10.0
+    gradescope = json.loads(Path(stem + ".results.json").read_text())
+    assert gradescope["score"] == 10.0 and len(gradescope["tests"]) == len(report["tests"])
+    assert "data:image/png;base64," in Path(stem + ".html").read_text()
+    placed = nbformat.read(course_copy / "submitted" / "alice" / "ML06" / "ML06.ipynb", 4)
+    assert any(c.metadata.get("nbgrader", {}).get("grade_id") == "test_gradients"
+               for c in placed.cells)
+    assert gradebook.scores(Course(course_copy), "ML06")["alice"][0] == 10.0
+    assert gradekit(course_copy, "export", "ML06").returncode == 0
+    assert "alice,10.0" in (course_copy / "grades-ML06.csv").read_text()
+
+
+@pytest.mark.slow
+def test_policy_refuses_but_archives(course_copy):
+    (course_copy / "gradekit.toml").write_text("[ML06]\nmax_uploads = 1\nmin_interval_s = 0\n")
+    assert gradekit(course_copy, "upload", "ML06", REFERENCE, "--student", "bob").returncode == 0
+    refused = gradekit(course_copy, "upload", "ML06", MUTANT, "--student", "bob")
+    assert refused.returncode == 4 and "limit of 1 uploads" in refused.stderr
+    assert [e["event"] for e in attempts(course_copy, "bob")] == [
+        "received", "graded", "received", "refused"]
+    archived = sorted((course_copy / "uploads" / "bob" / "ML06").glob("*.py"))
+    assert [p.read_bytes() for p in archived] == [REFERENCE.read_bytes(), MUTANT.read_bytes()]
+    assert gradebook.scores(Course(course_copy), "ML06")["bob"][0] == 10.0
+
+
+@pytest.mark.slow
+def test_twenty_simultaneous_uploads(course_copy):
+    no_policy_limits(course_copy)
+    runs = [subprocess.Popen(
+        [sys.executable, "-m", "gradekit.cli", "upload", "ML06",
+         str(REFERENCE if i % 2 else MUTANT), "--student", f"s{i % 10}", "--json"],
+        cwd=course_copy, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for i in range(20)]
+    outputs = [run.communicate(timeout=900) for run in runs]
+    assert [run.returncode for run in runs] == [0] * 20, [err for _, err in outputs][:3]
+    for student in (f"s{i}" for i in range(10)):
+        events = [e["event"] for e in attempts(course_copy, student)]
+        assert events.count("received") == 2 and events.count("graded") == 2
+        assert len(list((course_copy / "uploads" / student / "ML06").glob("*.py"))) == 2
+    recorded = gradebook.scores(Course(course_copy), "ML06")
+    assert sorted(recorded) == sorted(f"s{i}" for i in range(10))
+    for i in range(10):   # both attempts of s{i} share a parity: one file per student
+        assert recorded[f"s{i}"][0] == (10.0 if i % 2 else 6.5)
+
+
+@pytest.mark.slow
+def test_killed_grading_keeps_the_upload_and_can_be_redone(course_copy):
+    no_policy_limits(course_copy)
+    run = subprocess.Popen([sys.executable, "-m", "gradekit.cli", "upload", "ML06",
+                            str(REFERENCE), "--student", "carol"], cwd=course_copy,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           start_new_session=True)
+    log = course_copy / "uploads" / "carol" / "ML06" / "attempts.jsonl"
+    deadline = time.monotonic() + 60
+    while not (log.exists() and "received" in log.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.5)                     # well into grading
+    os.killpg(run.pid, signal.SIGKILL)
+    run.wait()
+    events = [e["event"] for e in attempts(course_copy, "carol")]
+    assert events == ["received"]       # killed before it could finish
+    archived = list((course_copy / "uploads" / "carol" / "ML06").glob("*.py"))
+    assert [p.read_bytes() for p in archived] == [REFERENCE.read_bytes()]
+    redo = gradekit(course_copy, "autograde", "ML06", "--student", "carol")
+    assert redo.returncode == 0, redo.stderr
+    assert gradebook.scores(Course(course_copy), "ML06")["carol"][0] == 10.0
