@@ -39,7 +39,7 @@ def load_submission(path, *, helpers=()):
     """Read and check `path`; helpers are file names shipped with the release (never a solution)."""
     path = Path(path)
     try:
-        if path.stat().st_size > MAX_UPLOAD_BYTES:
+        if path.stat().st_size > MAX_UPLOAD_BYTES:   # before reading it all into memory
             raise Rejected(f"file is larger than {MAX_UPLOAD_BYTES >> 20} MB")
         data = path.read_bytes()
     except OSError as exc:
@@ -51,6 +51,8 @@ def load_bytes(filename, data, *, helpers=()):
     """Like load_submission, for bytes already in memory."""
     digest = hashlib.sha256(data).hexdigest()
     suffix = PurePosixPath(filename).suffix.lower()
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise Rejected(f"file is larger than {MAX_UPLOAD_BYTES >> 20} MB")
     if not data.strip():
         raise Rejected("file is empty")
     if suffix == ".zip":
