@@ -37,7 +37,8 @@ def test_reduces_loss(student, ref, data):
     after = ref.loss(y, ref.forward(X, got[0], got[1])[1])
     reference_after = ref.loss(y, ref.forward(X, want[0], want[1])[1])
     assert after < before, (f"100 epochs of train raised the loss from {before:.4f} to "
-                            f"{after:.4f}: is it gradient ascent (w += alpha * grad)?")
+                            f"{after:.4f}: the weights go uphill or diverge (w += alpha * grad? "
+                            "a gradient N times too large?)")
     assert before - after >= 0.5 * (before - reference_after), (
         f"100 epochs with alpha=0.5 reduced the loss only from {before:.4f} to {after:.4f}; "
         f"gradient descent reaches {reference_after:.4f}. Are alpha and epochs used?")
