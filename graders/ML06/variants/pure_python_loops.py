@@ -117,4 +117,4 @@ def make_mlp_221():
 
 
 def make_xor_mlp():
-    return MLPClassifier(hidden_layer_sizes=(4,), activation='logistic', solver='lbfgs', max_iter=5000)
+    return MLPClassifier(hidden_layer_sizes=(8,), activation='logistic', solver='lbfgs', max_iter=5000)
