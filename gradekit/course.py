@@ -1,5 +1,6 @@
 """Where an nbgrader course keeps things: one Course object instead of paths spread around."""
 import re
+import tomllib
 from functools import lru_cache
 from pathlib import Path
 
@@ -42,6 +43,13 @@ class Course:
         """Names of the helper files the release ships beside the notebook (never solutions)."""
         return tuple(sorted(self.public_file_texts(name)))
 
+    def loading_options(self, name):
+        """Keyword arguments of submission.load_bytes/load_submission for this assignment."""
+        settings = _toml(self.graders_dir(name) / "grading.toml")
+        return {"helpers": self.public_files(name),
+                "experiments": tuple(settings.get("experiment_cells", ())),
+                "api": tuple(settings.get("api", ()))}
+
     def public_file_texts(self, name):
         """Release helper files as text: the sandbox gets them so notebooks can import/read them."""
         return _texts(self.release_dir(name))
@@ -53,3 +61,13 @@ def _texts(folder):
         return {}
     return {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.iterdir())
             if p.is_file() and p.suffix in PUBLIC_SUFFIXES}
+
+
+@lru_cache(maxsize=8)
+def _toml(path):
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except tomllib.TOMLDecodeError as exc:
+        raise CourseError(f"{path}: {exc}") from None

@@ -9,6 +9,7 @@ import io
 import json
 import re
 import stat
+import symtable
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -35,8 +36,8 @@ class Submission:
     source: str = ""                            # the script's text, for py uploads
 
 
-def load_submission(path, *, helpers=()):
-    """Read and check `path`; helpers are file names shipped with the release (never a solution)."""
+def load_submission(path, **options):
+    """Read and check `path`; options as for load_bytes."""
     path = Path(path)
     try:
         if path.stat().st_size > MAX_UPLOAD_BYTES:   # before reading it all into memory
@@ -44,11 +45,16 @@ def load_submission(path, *, helpers=()):
         data = path.read_bytes()
     except OSError as exc:
         raise Rejected(f"cannot read {path.name}: {exc.strerror}") from None
-    return load_bytes(path.name, data, helpers=helpers)
+    return load_bytes(path.name, data, **options)
 
 
-def load_bytes(filename, data, *, helpers=()):
-    """Like load_submission, for bytes already in memory."""
+def load_bytes(filename, data, *, helpers=(), experiments=(), api=()):
+    """Check an upload and split it into code units.
+
+    helpers: file names the release ships beside the notebook (never a solution in a zip);
+    experiments: grade_ids of notebook cells that only train and plot (see notebook_units);
+    api: names the graders use.
+    """
     digest = hashlib.sha256(data).hexdigest()
     suffix = PurePosixPath(filename).suffix.lower()
     if len(data) > MAX_UPLOAD_BYTES:
@@ -60,7 +66,8 @@ def load_bytes(filename, data, *, helpers=()):
         suffix = PurePosixPath(filename).suffix.lower()
     if suffix == ".ipynb":
         notebook = read_notebook(data)
-        return Submission(filename, digest, "ipynb", notebook_units(notebook), notebook)
+        return Submission(filename, digest, "ipynb",
+                          notebook_units(notebook, experiments, api), notebook)
     if suffix == ".py":
         text = decode_text(data)
         return Submission(filename, digest, "py", script_units(text), source=text)
@@ -150,15 +157,78 @@ def strip_magics(source):
     return "\n".join(kept)
 
 
-def notebook_units(notebook):
-    """Code cells in order, minus nbgrader test cells (those only assert)."""
-    units = []
+def notebook_units(notebook, experiments=(), api=()):
+    """Code cells in order, minus nbgrader test cells (they only assert) and the experiment
+    cells that nothing else needs (they only train and plot: most of a notebook's run time)."""
+    cells = []
     for number, cell in enumerate(c for c in notebook.cells if c.cell_type == "code"):
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("grade") and not meta.get("solution"):
             continue
-        units.append((f"cell {number + 1}", strip_magics(cell.source)))
-    return units
+        cells.append((f"cell {number + 1}", strip_magics(cell.source), meta.get("grade_id")))
+    skipped = experiments_to_skip(cells, set(experiments), set(api))
+    return [(label, source) for label, source, _ in cells if label not in skipped]
+
+
+def experiments_to_skip(cells, experiments, api):
+    """Labels of experiment cells whose effects no other cell can see.
+
+    A cell stays if it defines, imports, mutates attributes or items, assigns an API name, or
+    assigns a name that a staying cell reads (at top level or inside a function body);
+    repeated until nothing changes.  Cells of unknown structure (syntax errors) stay.
+    """
+    assigned = {label: bound_names(source, api) for label, source, grade_id in cells
+                if grade_id in experiments}
+    candidates = {label for label, names in assigned.items() if names is not None}
+    while True:
+        read = set()
+        for label, source, _ in cells:
+            if label not in candidates:
+                read |= read_names(source)
+        needed = {label for label in candidates if assigned[label] & read}
+        if not needed:
+            return candidates
+        candidates -= needed
+
+
+UNSAFE = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom,
+          ast.Global, ast.Nonlocal)
+UNSAFE_CALLS = {"exec", "eval", "globals", "setattr", "__import__", "get_ipython", "vars"}
+
+
+def bound_names(source, api):
+    """Global names a cell binds, or None when it must run (defs, imports, mutation...)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, UNSAFE):
+            return None
+        if isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.ctx, ast.Store):
+            return None
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id in UNSAFE_CALLS:
+            return None
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            names.add(node.id)
+    return None if names & api else names
+
+
+def read_names(source):
+    """Global names a cell reads: at top level, or inside function bodies (not their locals)."""
+    try:
+        tables = [symtable.symtable(source, "cell", "exec")]
+    except SyntaxError:
+        return set()
+    names = set()
+    while tables:
+        table = tables.pop()
+        tables += table.get_children()
+        names |= {symbol.get_name() for symbol in table.get_symbols() if symbol.is_referenced()
+                  and (table.get_type() == "module" or symbol.is_global())}
+    return names
 
 
 def script_units(source):

@@ -66,7 +66,7 @@ def upload(course, assignment, student, filename, data):
         if refusal:
             return finish(folder, entry, EXIT_REFUSED, refusal, assignment)
         try:
-            submission = load_bytes(filename, data, helpers=course.public_files(assignment))
+            submission = load_bytes(filename, data, **course.loading_options(assignment))
         except Rejected as exc:
             return finish(folder, entry, EXIT_REJECTED, f"upload rejected: {exc}", assignment)
         if policy.counts == "latest":   # placed before grading: a killed grading can be redone

@@ -110,3 +110,26 @@ def test_zip_prefers_the_notebook_and_ignores_release_helpers():
                       "ML06/data_1.csv": "x1,x2,y\n", "__MACOSX/._ML06.ipynb": "junk"})
     submission = load_bytes("upload.zip", data, helpers=HELPERS)
     assert (submission.filename, submission.units) == ("ML06.ipynb", [("cell 1", "x = 1")])
+
+
+def test_experiment_cells_are_skipped_only_when_nothing_needs_them():
+    def cell(source, grade_id):
+        return nbformat.v4.new_code_cell(source, metadata={"nbgrader": {
+            "solution": True, "grade": False, "grade_id": grade_id}})
+    notebook = nbformat.v4.new_notebook(cells=[
+        cell("import numpy as np\nX = np.zeros((3, 2))", "setup"),
+        cell("W, losses = train(X)\nplot(losses)", "plot_only"),              # skipped
+        cell("ALPHA = 0.5\nprint(ALPHA)", "sets_alpha"),                      # read below: runs
+        cell("def train(X, alpha=ALPHA):\n    return X, []", "train"),
+        cell("def predict(X):\n    return X", "defines_in_experiment"),      # defines: runs
+        cell("np.random.seed = None", "mutates_module"),                     # mutation: runs
+        cell("XOR_HIDDEN = 4", "api_in_experiment"),                          # API name: runs
+        cell("curve = [1, 2]\n", "chain_a"),                                  # only chain_b
+        cell("plot(curve)", "chain_b"),                                       # reads it: both go
+    ])
+    experiments = ("plot_only", "sets_alpha", "defines_in_experiment", "mutates_module",
+                   "api_in_experiment", "chain_a", "chain_b")
+    submission = load_bytes("a.ipynb", nbformat.writes(notebook).encode(),
+                            experiments=experiments, api=("XOR_HIDDEN", "train", "predict"))
+    assert [label for label, _ in submission.units] == [
+        "cell 1", "cell 3", "cell 4", "cell 5", "cell 6", "cell 7"]

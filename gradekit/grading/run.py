@@ -18,7 +18,7 @@ def grade_path(course: Course, assignment: str, path, **limits) -> GradingResult
     """Grade a file on disk; a rejected input gives status 'rejected' with the reason."""
     started = time.monotonic()
     try:
-        submission = load_submission(path, helpers=course.public_files(assignment))
+        submission = load_submission(path, **course.loading_options(assignment))
     except Rejected as exc:
         return GradingResult(assignment, "rejected", error=str(exc))
     return grade_submission(course, assignment, submission, started=started, **limits)
@@ -29,7 +29,7 @@ def grade_bytes(course: Course, assignment: str, filename: str, data: bytes,
     """Grade an upload held in memory (same result as grade_path on the same bytes)."""
     started = time.monotonic()
     try:
-        submission = load_bytes(filename, data, helpers=course.public_files(assignment))
+        submission = load_bytes(filename, data, **course.loading_options(assignment))
     except Rejected as exc:
         return GradingResult(assignment, "rejected", error=str(exc))
     return grade_submission(course, assignment, submission, started=started, **limits)

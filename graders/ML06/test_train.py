@@ -25,12 +25,12 @@ def short_run(student, ref, data):
     """100 epochs, alpha 0.5, from fixed hidden start weights; also the reference's result."""
     X, y = data.band
     W1, w2 = ref.init_weights(2, seed=3)
-    settings = dict(alpha=0.5, epochs=100, eps=0.0)
+    settings = dict(alpha=0.5, epochs=100, eps=-np.inf)   # never stop early: all 100 epochs
     got = run_train(student, X, y, W1, w2, **settings)
     return X, y, (W1, w2), got, ref.train(X, y, W1, w2, **settings)
 
 
-@pytest.mark.points(0.5)
+@pytest.mark.points(0.4)
 def test_reduces_loss(student, ref, data):
     X, y, start, got, want = short_run(student, ref, data)
     before = ref.loss(y, ref.forward(X, *start)[1])
@@ -44,7 +44,7 @@ def test_reduces_loss(student, ref, data):
         f"gradient descent reaches {reference_after:.4f}. Are alpha and epochs used?")
 
 
-@pytest.mark.points(0.25)
+@pytest.mark.points(0.2)
 def test_updates_both_layers(student, ref, data):
     _, _, start, got, _ = short_run(student, ref, data)
     assert not np.allclose(got[0], start[0], rtol=0, atol=1e-9), \
@@ -53,16 +53,29 @@ def test_updates_both_layers(student, ref, data):
         "train did not change the output weights w2"
 
 
-@pytest.mark.points(0.25)
+@pytest.mark.points(0.2)
 @pytest.mark.hidden
 def test_loss_history_is_consistent(student, ref, data):
     X, y, _, got, _ = short_run(student, ref, data)
     losses = np.asarray(got[2], dtype=float).ravel() if got[2] is not None else np.zeros(0)
-    assert 1 <= len(losses) <= 100, f"losses has {len(losses)} entries for 100 epochs"
+    assert len(losses) == 100, \
+        f"losses has {len(losses)} entries for epochs=100 with eps=-inf (one per epoch expected)"
     assert np.all(np.isfinite(losses)), "losses contains NaN or inf"
     final = ref.loss(y, ref.forward(X, got[0], got[1])[1])
     assert abs(losses[-1] - final) <= 0.05 * final + 1e-3, \
         "the last entry of losses is not the loss of the returned weights"
+
+
+@pytest.mark.points(0.2)
+@pytest.mark.hidden
+def test_stops_when_improvement_is_below_eps(student, ref, data):
+    X, y = data.band
+    result = run_train(student, X, y, *ref.init_weights(2, seed=3), alpha=0.5, epochs=1000,
+                       eps=1.0)   # no epoch improves the loss by 1.0
+    losses = np.asarray(result[2], dtype=float).ravel()
+    assert 1 <= len(losses) <= 3, \
+        f"with eps=1.0 train ran {len(losses)} epochs: it should stop once an epoch " \
+        "improves the loss by less than eps"
 
 
 @pytest.mark.points(0.5)
