@@ -1,11 +1,15 @@
 """Where an nbgrader course keeps things: one Course object instead of paths spread around."""
 import re
+import shutil
 import tomllib
 from functools import lru_cache
 from pathlib import Path
 
 ASSIGNMENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 PUBLIC_SUFFIXES = (".py", ".csv", ".txt")
+# What a course needs to grade (run-time data such as uploads/ and gradebook.db excluded).
+COURSE_PARTS = ("nbgrader_config.py", "gradekit.toml", "source", "release", "graders",
+                "reference", "data")
 
 
 class CourseError(ValueError):
@@ -17,6 +21,19 @@ class Course:
 
     def __init__(self, root="."):
         self.root = Path(root).resolve()
+
+    def copy_to(self, target, parts=COURSE_PARTS) -> "Course":
+        """A private copy of the course's gradable parts (demos, tests, benchmarks)."""
+        target = Path(target)
+        target.mkdir(parents=True, exist_ok=True)
+        for part in parts:
+            source = self.root / part
+            if source.is_dir():
+                shutil.copytree(source, target / part,
+                                ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+            elif source.exists():
+                shutil.copy2(source, target / part)
+        return Course(target)
 
     def assignment(self, name):
         """Check that `name` is a gradable assignment of this course; returns it."""

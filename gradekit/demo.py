@@ -16,7 +16,6 @@ from .upload import upload
 
 ASSIGNMENT = "ML06"
 OUTPUT = "demo_output"
-COURSE_PARTS = ("nbgrader_config.py", "source", "release", "graders", "reference", "data")
 # (student, file, what it shows) -- files shipped with the kit
 SAMPLES = (
     ("alice", "reference/ML06/mlp.py", "the reference solution, as a script"),
@@ -30,15 +29,9 @@ def demo_course(root: Path) -> Course:
     """A fresh copy of the course under demo_output/ with a relaxed upload policy."""
     target = root / OUTPUT / "course"
     shutil.rmtree(target, ignore_errors=True)
-    target.mkdir(parents=True)
-    for part in COURSE_PARTS:
-        source = root / part
-        if source.is_dir():
-            shutil.copytree(source, target / part, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, target / part)
+    course = Course(root).copy_to(target)
     (target / "gradekit.toml").write_text("[ML06]\nmax_uploads = 0\nmin_interval_s = 0\n")
-    return Course(target)
+    return course
 
 
 def main(*, course_root: Path) -> int:

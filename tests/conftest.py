@@ -51,20 +51,8 @@ def sandbox_mode(request, monkeypatch):
     return "bubblewrap"
 
 
-COURSE_PARTS = ("nbgrader_config.py", "gradekit.toml", "source", "release", "graders",
-                "reference", "data")
-
-
 @pytest.fixture
 def course_copy(tmp_path, course_root):
     """A private copy of the course (tmp_path/course), so run-time files stay out of the repo."""
-    import shutil
-    target = tmp_path / "course"
-    target.mkdir()
-    for part in COURSE_PARTS:
-        source = course_root / part
-        if source.is_dir():
-            shutil.copytree(source, target / part, ignore=shutil.ignore_patterns("__pycache__"))
-        elif source.exists():
-            shutil.copy2(source, target / part)
-    return target
+    from gradekit.course import Course
+    return Course(course_root).copy_to(tmp_path / "course").root

@@ -95,12 +95,7 @@ GRADED = {     # name: (file name, bytes, expected score)
 @pytest.fixture(scope="module")
 def course_with_alice(tmp_path_factory):
     """A course copy where alice already has a graded upload (her record must not change)."""
-    import shutil
-    root = tmp_path_factory.mktemp("bad") / "course"
-    root.mkdir()
-    for part in ("nbgrader_config.py", "source", "release", "graders", "reference", "data"):
-        source = REPO / part
-        (shutil.copytree if source.is_dir() else shutil.copy2)(source, root / part)
+    root = Course(REPO).copy_to(tmp_path_factory.mktemp("bad") / "course").root
     (root / "gradekit.toml").write_text("[ML06]\n")
     done = upload(root, REPO / "reference" / "ML06" / "mlp.py", "alice")
     assert done.returncode == 0, done.stderr
