@@ -74,7 +74,7 @@ def test_nbformat_3_is_converted():
     assert load_bytes("old.ipynb", json.dumps(v3).encode()).units == [("cell 1", "x = 1")]
 
 
-@pytest.mark.parametrize("filename, data, reason", [
+BAD_INPUTS = [
     ("a.py", b"", "empty"),
     ("a.py", b"   \n", "empty"),
     ("a.ipynb", b"\x00\xff\xfe garbage", "not UTF-8"),
@@ -91,7 +91,12 @@ def test_nbformat_3_is_converted():
     ("a.zip", zip_bytes({"a.py": "x = 1", "b.py": "y = 2"}), "several candidate solutions"),
     ("a.zip", zip_bytes({"readme.txt": "hi", "ml06_utils.py": "x = 1"}), "no .ipynb or .py"),
     ("a.zip", zip_bytes({"big.py": "#" * (6 << 20)}), "larger than"),
-])
+]
+
+
+# ids from the reasons: the zips' bytes carry timestamps, and xdist workers must agree on ids
+@pytest.mark.parametrize("filename, data, reason", BAD_INPUTS,
+                         ids=[f"{n}-{r.replace(' ', '_')}" for n, (_, _, r) in enumerate(BAD_INPUTS)])
 def test_bad_input_is_rejected_with_a_reason(filename, data, reason):
     with pytest.raises(Rejected, match=reason):
         load_bytes(filename, data, helpers=HELPERS)

@@ -70,12 +70,18 @@ def test_loss_history_is_consistent(student, ref, data):
 @pytest.mark.hidden
 def test_stops_when_improvement_is_below_eps(student, ref, data):
     X, y = data.band
-    result = run_train(student, X, y, *ref.init_weights(2, seed=3), alpha=0.5, epochs=1000,
-                       eps=1.0)   # no epoch improves the loss by 1.0
-    losses = np.asarray(result[2], dtype=float).ravel()
+    start = ref.init_weights(2, seed=3)
+    W1, w2, losses = run_train(student, X, y, *start, alpha=0.5, epochs=1000,
+                               eps=1.0)   # no epoch improves the loss by 1.0
+    losses = np.asarray(losses, dtype=float).ravel()
     assert 1 <= len(losses) <= 3, \
         f"with eps=1.0 train ran {len(losses)} epochs: it should stop once an epoch " \
         "improves the loss by less than eps"
+    assert not np.allclose(W1, start[0], rtol=0, atol=1e-12), \
+        "with eps=1.0 train returned the start weights: it should still train one epoch"
+    final = ref.loss(y, ref.forward(X, W1, w2)[1])
+    assert abs(losses[-1] - final) <= 0.05 * final + 1e-3, \
+        "the last entry of losses is not the loss of the returned weights"
 
 
 @pytest.mark.points(0.5)
