@@ -12,3 +12,33 @@ c.CourseDirectory.root = COURSE_ROOT
 # Gradebook: run-time data next to this file, never tracked (.gitignore).  generate_assignment
 # creates the assignment in it on the fly (GenerateAssignment.create_assignment is True).
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(COURSE_ROOT, "gradebook.db")
+
+# Autograding never executes student code in a Jupyter kernel: gradekit grades every notebook
+# in its sandbox.  Both lists are nbgrader 0.9.6's defaults (nbgrader/converters/autograde.py)
+# with one class swapped each; the order is the point:
+# - sanitize: ClearOutput drops the student's saved outputs, then RestoreGradeCells (nbgrader's
+#   OverwriteCells plus restored grade/solution flags and robust re-adding of deleted grade
+#   cells) puts the grade and locked cells back from the gradebook BEFORE anything is graded.
+# - autograde: SandboxedGrading replaces Execute and writes each grade cell's outputs; the
+#   steps after it only read them: LimitOutput trims, SaveAutoGrades turns outputs into scores
+#   (nbgrader's determine_grade), so it must come after us, then late penalties and a final
+#   metadata check.
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "gradekit.nbgrader_ext.RestoreGradeCells",      # instead of nbgrader's OverwriteCells
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+c.Autograde.autograde_preprocessors = [
+    "gradekit.nbgrader_ext.SandboxedGrading",       # instead of nbgrader's Execute
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+# A deleted test cell comes back and is graded like any other (default False: it scored 0 in
+# nbgrader while `gradekit grade`, which never needs the test cells, gave it its points).
+c.OverwriteCells.add_missing_cells = True
