@@ -44,8 +44,11 @@ def main(*, assignment: str, path: Path, student: str, as_json: bool = False,
     return outcome["code"]
 
 
-def upload(course, assignment, student, filename, data):
-    """The whole upload; returns {"code", "json", "text"} (never raises for bad input)."""
+def upload(course, assignment, student, filename, data, *, starter=None):
+    """The whole upload; returns {"code", "json", "text"} (never raises for bad input).
+
+    starter: a warm worker's zygote (gradekit serve); without it a running server grades.
+    """
     received = utc_now()
     policy = load_policy(course, assignment)
     valid_id = bool(STUDENT_ID.match(student or "")) and ".." not in student
@@ -71,8 +74,11 @@ def upload(course, assignment, student, filename, data):
             return finish(folder, entry, EXIT_REJECTED, f"upload rejected: {exc}", assignment)
         if policy.counts == "latest":   # placed before grading: a killed grading can be redone
             place(course, assignment, student, submission, received)
-    result = (grade_remote(course, assignment, filename, data)   # warm server, if running
-              or grade_submission(course, assignment, submission))
+    if starter is not None:
+        result = grade_submission(course, assignment, submission, starter=starter)
+    else:
+        result = (grade_remote(course, assignment, filename, data)   # warm server, if running
+                  or grade_submission(course, assignment, submission))
     penalty = policy.penalty(received, result.max_score)
     with locked(folder / ".lock"):
         counts = counts_now(folder, policy, entry["attempt"], result.score - penalty)

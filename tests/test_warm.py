@@ -1,4 +1,5 @@
 """Warm mode: forked sandboxes grade exactly like cold ones, and forget every submission."""
+import json
 import subprocess
 import sys
 import time
@@ -95,6 +96,13 @@ def test_server_grades_uploads_warm(course_copy):
         cold = grade_path(Course(course_copy), "ML06", sample)
         assert comparable(warm) == comparable(cold)
         assert warm.artifacts.keys() == cold.artifacts.keys()
+        upload = subprocess.run([sys.executable, "-m", "gradekit.cli", "upload", "ML06",
+                                 str(sample), "--student", "warm", "--json"], cwd=course_copy,
+                                capture_output=True, text=True, timeout=300)
+        assert upload.returncode == 0, upload.stderr
+        report = json.loads(upload.stdout)
+        assert report["score"] == cold.score and report["upload"]["attempt"] == 1
+        assert (course_copy / report["upload"]["archive"]).read_bytes() == sample.read_bytes()
     finally:
         server.terminate()
         server.wait(timeout=30)
