@@ -195,8 +195,8 @@ def try_upload(*, assignment, path, student, as_json, course_root=Path(".")):
     except OSError:
         return None   # the local path reports the error in the usual words
     outcome = upload_remote(course, assignment, student, Path(path).name, data)
-    if outcome is None:
-        return None
+    if not isinstance(outcome, dict) or not {"code", "json", "text"} <= outcome.keys():
+        return None   # no server, a failed one, or one of another version: upload locally
     print(json.dumps(outcome["json"], indent=2) if as_json else outcome["text"])
     if outcome["code"] != 0:
         print(f"gradekit: {outcome['json'].get('error')}", file=sys.stderr)
