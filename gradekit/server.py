@@ -10,6 +10,7 @@ import base64
 import json
 import multiprocessing
 import os
+import signal
 import socket
 import socketserver
 import sys
@@ -79,6 +80,11 @@ def from_wire(data):
 def _start_worker(root, assignment):
     """Import everything once and start this worker's zygote; grade the stub to warm pytest."""
     global _zygote
+    import ctypes
+    import signal
+    # A worker must not outlive its server, even one killed with SIGKILL (its zygote follows
+    # it: bubblewrap runs with --die-with-parent).
+    ctypes.CDLL(None).prctl(1, int(signal.SIGKILL), 0, 0, 0)   # PR_SET_PDEATHSIG
     from .sandbox.starters import ZygoteStart
     _zygote = ZygoteStart()
     import nbgrader.api  # noqa: F401  (the upload path: gradebook, feedback pages)
@@ -105,7 +111,10 @@ def _upload(root, assignment, student, filename, data):
 
 class _Handler(socketserver.StreamRequestHandler):
     def handle(self):
-        request = json.loads(self.rfile.readline())
+        line = self.rfile.readline()
+        if not line.strip():   # is_running() only connects to see that we are here
+            return
+        request = json.loads(line)
         root, data = str(self.server.course.root), base64.b64decode(request["data"])
         if request.get("op") == "upload":
             future = self.server.pool.submit(_upload, root, self.server.assignment,
@@ -141,6 +150,8 @@ def main(*, assignment: str, workers: int | None = None, course_root: Path = Pat
         os.chmod(path, 0o600)
         print(f"gradekit: serving {assignment} with {workers} warm workers on {path}",
               flush=True)
+        # SIGTERM ends the server like Ctrl-C, so the pool's workers are shut down with it
+        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
         try:
             server.serve_forever()
         except KeyboardInterrupt:
