@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from gradekit.sandbox import Limits, Sandbox, StudentError
-from gradekit.sandbox.client import processes_of
+from gradekit.sandbox.reaper import processes_of
 
 
 def start(units, **kwargs):

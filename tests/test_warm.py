@@ -76,7 +76,7 @@ def seen():
         assert not any(name in seen for name in ("secret.txt", "still_here.txt", "shared"))
         assert seen[-1] == "False"
         if uid is not None:
-            from gradekit.sandbox.client import processes_of
+            from gradekit.sandbox.reaper import processes_of
             assert processes_of(uid) == []
 
 

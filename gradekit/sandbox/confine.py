@@ -17,6 +17,8 @@ FS_ALL_V1 = (1 << 13) - 1               # every filesystem right of ABI 1
 FS_EXTRA = {2: 1 << 13, 3: 1 << 14, 5: 1 << 15}   # REFER, TRUNCATE, IOCTL_DEV by ABI
 NET_ALL = 1 | 2                         # BIND_TCP, CONNECT_TCP (ABI 4)
 SCOPE_ALL = 1 | 2                       # abstract unix sockets, signals (ABI 6)
+CLONE_NEWNS, MS_RDONLY, MS_NOSUID, MS_NODEV = 0x20000, 1, 2, 4
+MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 0x4000, 1 << 18
 
 
 class RulesetAttr(ctypes.Structure):
@@ -70,6 +72,39 @@ def landlock(read_paths, write_paths):
     return abi
 
 
+def _mount(source, target, fstype, flags, options=None):
+    if _libc().mount(source, target.encode(), fstype, flags, options) != 0:
+        raise OSError(ctypes.get_errno(), f"mount {target}")
+
+
+def private_mounts():
+    """A mount namespace of this process's own: what it mounts, nobody else sees."""
+    if _libc().unshare(CLONE_NEWNS) != 0:
+        raise OSError(ctypes.get_errno(), "unshare(CLONE_NEWNS)")
+    _mount(None, "/", None, MS_REC | MS_PRIVATE)
+
+
+def cover(folder, keep=(), options="mode=1777"):
+    """Lay a fresh tmpfs over `folder`; folders `keep` inside it are bound back read-only.
+
+    They are held open across the new mount, which would otherwise hide them.
+    """
+    held = {path: os.open(path, os.O_PATH | os.O_DIRECTORY) for path in keep}
+    _mount(b"tmpfs", folder, b"tmpfs", MS_NOSUID | MS_NODEV, options.encode())
+    for path, fd in held.items():
+        os.makedirs(path, mode=0o755, exist_ok=True)
+        _mount(f"/proc/self/fd/{fd}".encode(), path, None, MS_BIND | MS_REC)
+        _mount(None, path, None, MS_REMOUNT | MS_BIND | MS_RDONLY)
+        os.close(fd)
+
+
+def reveal(hidden):
+    """Show folders the throwaway uid could not enter ({closed folder: [folders inside]})."""
+    private_mounts()
+    for folder, keep in hidden.items():
+        cover(folder, keep, options="mode=0755")
+
+
 def drop_privileges(uid):
     """Become uid (only possible, and only needed, when started as root)."""
     if uid is None or os.getuid() != 0:
@@ -93,6 +128,8 @@ def set_limits(limits):
 def apply(settings):
     """Confine this process as settings say; returns the list of measures in force."""
     measures = []
+    if settings.get("reveal") and os.getuid() == 0:
+        reveal(settings["reveal"])
     if drop_privileges(settings.get("uid")):
         measures.append("own uid")
     if settings.get("landlock"):

@@ -7,11 +7,11 @@ import json
 import os
 import secrets
 import shutil
-import sys
-import sysconfig
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from . import interpreter
 
 CHILD_DIR = Path(__file__).resolve().parent
 INSIDE_DIR = "/opt/gradekit-sandbox"     # where bubblewrap shows CHILD_DIR
@@ -37,17 +37,6 @@ def bwrap_path():
     if os.environ.get("GRADEKIT_SANDBOX", "auto") == "fallback":
         return None
     return shutil.which("bwrap")
-
-
-def python_roots():
-    """Folders the interpreter and its site-packages live in (all read-only inside)."""
-    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix,
-             str(Path(sys.executable).resolve().parent.parent)}
-    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
-        roots.add(sysconfig.get_paths()[key])
-    resolved = {str(Path(r).resolve()) for r in roots if r and os.path.isdir(r)}
-    # keep only outermost folders: a bind of /a already shows /a/b
-    return sorted(r for r in resolved if not any(r != o and r.startswith(o + "/") for o in resolved))
 
 
 def sandbox_uid():
@@ -85,10 +74,12 @@ def confinement(limits, scratch=None):
     settings = {"uid": uid, "landlock": scratch is not None,
                 "limits": {k: v for k, v in asdict(limits).items() if k != "tmp_bytes"}}
     if scratch is not None:   # fallback: Landlock keeps the child to its scratch folder
+        if uid is not None:   # folders the throwaway uid could not enter, shown in a private view
+            settings["reveal"] = interpreter.hidden_from_others(extra=[CHILD_DIR])
         settings.update(write_paths=[scratch, "/dev/null"],
-                        read_paths=python_roots() + [str(CHILD_DIR), "/usr", "/lib", "/lib64",
-                                                     "/bin", "/etc", "/proc", "/sys",
-                                                     "/dev/urandom"])
+                        read_paths=interpreter.roots() + [
+                            str(CHILD_DIR), "/usr", "/lib", "/lib64", "/bin", "/etc", "/proc",
+                            "/sys", "/dev/urandom"])
     return settings
 
 
@@ -102,7 +93,7 @@ def make_scratch(uid):
 
 def plan(limits, script="child.py"):
     """Choose the level and build the command line for a fresh sandbox running `script`."""
-    python = os.path.realpath(sys.executable)
+    python = interpreter.executable()
     bwrap = bwrap_path()
     if bwrap:
         settings = confinement(limits)
@@ -119,20 +110,22 @@ def plan(limits, script="child.py"):
                 shown.append(path)
         for path in SYSTEM_FILES:
             argv += ["--ro-bind-try", path, path]
-        for root in python_roots():
+        # the private /tmp comes before the environment's binds: an environment that lives
+        # under /tmp is then bound on top of it instead of being hidden by it
+        argv += ["--perms", "1777", "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp"]
+        for root in interpreter.roots():
             if not any(root == s or root.startswith(s + "/") for s in shown):
                 argv += ["--ro-bind", root, root]
                 shown.append(root)
         argv += ["--ro-bind", str(CHILD_DIR), INSIDE_DIR]
         # bwrap copies the host's modes onto the folders it creates above a bind (e.g. a 0700
         # /root above a pyenv install): open them up so the dropped uid can reach the binds.
-        parents = {str(p) for s in shown + [INSIDE_DIR] for p in Path(s).parents if str(p) != "/"}
+        parents = {str(p) for s in shown + [INSIDE_DIR] for p in Path(s).parents
+                   if str(p) not in ("/", "/tmp")}
         for parent in sorted(parents - set(shown)):
             argv += ["--chmod", "0755", parent]
-        argv += ["--proc", "/proc", "--dev", "/dev",
-                 "--perms", "1777", "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp",
-                 "--chdir", "/tmp", "--", python, "-I", f"{INSIDE_DIR}/{script}",
-                 json.dumps(settings)]
+        argv += ["--proc", "/proc", "--dev", "/dev", "--chdir", "/tmp",
+                 "--", python, "-I", f"{INSIDE_DIR}/{script}", json.dumps(settings)]
         return Plan(argv, child_env("/tmp"), "/", "bubblewrap", settings["uid"], None)
     uid = sandbox_uid()
     scratch = make_scratch(uid)

@@ -11,7 +11,9 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 
+from . import interpreter
 from .launch import plan
+from .reaper import kill_uid
 
 
 @dataclass
@@ -38,7 +40,6 @@ class ColdStart:
     """A new `python -I child.py` per sandbox, under bubblewrap or the fallback."""
 
     def __call__(self, limits):
-        from .client import kill_uid
         launch = plan(limits)
         requests_r, requests_w = os.pipe()
         answers_r, answers_w = os.pipe()
@@ -98,7 +99,6 @@ class ZygoteStart:
         self.bubblewrap = self.launch.level == "bubblewrap"
 
     def __call__(self, limits):
-        from .client import kill_uid
         from .launch import confinement, make_scratch, sandbox_uid
         uid = sandbox_uid()
         scratch = None if self.bubblewrap else make_scratch(uid)
@@ -107,7 +107,7 @@ class ZygoteStart:
         requests_r, requests_w = os.pipe()
         answers_r, answers_w = os.pipe()
         request = {"op": "fork", "settings": settings, "scratch": scratch,
-                   "tmp_bytes": limits.tmp_bytes}
+                   "tmp_bytes": limits.tmp_bytes, "keep": interpreter.under_tmp()}
         socket.send_fds(self.control, [json.dumps(request).encode()], [requests_r, answers_w])
         os.close(requests_r)
         os.close(answers_w)
@@ -121,7 +121,8 @@ class ZygoteStart:
             if scratch:
                 subprocess.run(["rm", "-rf", "--one-file-system", scratch], check=False)
 
-        return Started(requests_w, answers_r, self.launch.level, uid, stop, lambda _: None)
+        return Started(requests_w, answers_r, self.launch.level, uid, stop, lambda _: None,
+                       self.log)
 
     def close(self):
         """Stop the zygote (its forks are stopped by their own handles)."""

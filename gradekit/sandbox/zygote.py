@@ -6,7 +6,6 @@ control socket brings two pipe ends; the fork gets a private /tmp (a new mount n
 and tmpfs, under bubblewrap) or its scratch folder (fallback), then confines itself exactly
 as a cold child does.
 """
-import ctypes
 import json
 import os
 import signal
@@ -15,20 +14,13 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import child  # noqa: E402
-import codec  # noqa: E402
+import confine  # noqa: E402
 
-CLONE_NEWNS, MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 0x20000, 2, 4, 0x4000, 1 << 18
-
-
-def private_tmp(size):
-    """A /tmp of this process's own (new mount namespace), so forks never share files."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.unshare(CLONE_NEWNS) != 0:
-        raise OSError(ctypes.get_errno(), "unshare(CLONE_NEWNS)")
-    libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None)
-    options = f"size={size},mode=1777".encode()
-    if libc.mount(b"tmpfs", b"/tmp", b"tmpfs", MS_NOSUID | MS_NODEV, options) != 0:
-        raise OSError(ctypes.get_errno(), "mount tmpfs /tmp")
+def private_tmp(size, keep=()):
+    """A /tmp of this process's own (new mount namespace), so forks never share files; `keep`
+    are folders under /tmp that must stay visible (a Python environment living there)."""
+    confine.private_mounts()
+    confine.cover("/tmp", keep, options=f"size={size},mode=1777")
     os.chdir("/tmp")
 
 
@@ -36,11 +28,16 @@ def serve_fork(request, fds):
     """In the forked process: fresh workspace, then the cold child's own confinement."""
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     os.setsid()
+    # the zygote's log is read when a start fails: no submission may write into it
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    os.close(devnull)
     try:
         if request.get("scratch"):
             os.chdir(request["scratch"])
         else:
-            private_tmp(request["tmp_bytes"])
+            private_tmp(request["tmp_bytes"], request.get("keep", ()))
         settings = dict(request["settings"], fds=fds)
         child.run(settings)
     finally:
@@ -49,7 +46,7 @@ def serve_fork(request, fds):
 
 def main():
     settings = json.loads(sys.argv[1])
-    codec.preload()
+    child.preload()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)   # forks are reaped by the kernel
     control = socket.socket(fileno=settings["control_fd"])
     while True:
