@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 from .course import CourseError
+from .errors import SandboxError
 
 EXIT_USAGE, EXIT_INTERNAL = 2, 3
 
@@ -54,6 +55,7 @@ def build_parser():
     serve.add_argument("--workers", type=int, default=None, help="worker processes (default: cores)")
 
     commands.add_parser("demo", help="release ML06, upload sample submissions, export grades")
+    commands.add_parser("doctor", help="check that grading works here (sandbox, packages, course)")
     return parser
 
 
@@ -83,6 +85,9 @@ def dispatch(args):
     if args.command == "serve":
         from .server import main
         return main(assignment=args.assignment, workers=args.workers)
+    if args.command == "doctor":
+        from .doctor import main
+        return main(course_root=Path.cwd())
     if args.command == "demo":
         from .demo import main
         return main(course_root=Path.cwd())
@@ -101,7 +106,10 @@ def main(argv=None):
     except CourseError as exc:
         print(f"gradekit: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except RuntimeError as exc:   # grading infrastructure (sandbox, graders) failed
+    except SandboxError as exc:   # the sandbox cannot start here: the message names the fix
+        print(f"gradekit: {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
+    except RuntimeError as exc:   # grading infrastructure (graders, server) failed
         print(f"gradekit: internal error: {str(exc).splitlines()[0]}", file=sys.stderr)
         return EXIT_INTERNAL
     except KeyboardInterrupt:
@@ -110,6 +118,21 @@ def main(argv=None):
     except BrokenPipeError:   # e.g. `gradekit grade ... | head`: the reader left, not an error
         sys.stderr.close()
         return 0
+    except Exception as exc:   # a bug of ours: one line for the user, the traceback in a file
+        log = crash_log()
+        print(f"gradekit: internal error: {type(exc).__name__}: {str(exc)[:200]} "
+              f"(details in {log})", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def crash_log():
+    """Write the current traceback to a file in the temporary folder; return its path."""
+    import tempfile
+    import traceback
+    with tempfile.NamedTemporaryFile("w", prefix="gradekit-crash-", suffix=".log",
+                                     delete=False) as handle:
+        traceback.print_exc(file=handle)
+    return handle.name
 
 
 if __name__ == "__main__":

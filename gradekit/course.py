@@ -1,9 +1,10 @@
 """Where an nbgrader course keeps things: one Course object instead of paths spread around."""
 import re
 import shutil
-import tomllib
 from functools import lru_cache
 from pathlib import Path
+
+from .settings import Settings, SettingsError, parse, read_toml
 
 ASSIGNMENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 PUBLIC_SUFFIXES = (".py", ".csv", ".txt")
@@ -60,12 +61,15 @@ class Course:
         """Names of the helper files the release ships beside the notebook (never solutions)."""
         return tuple(sorted(self.public_file_texts(name)))
 
+    def settings(self, name) -> Settings:
+        """The assignment's own settings (graders/<name>/grading.toml), read once."""
+        return _settings(self.graders_dir(name) / "grading.toml")
+
     def loading_options(self, name):
         """Keyword arguments of submission.load_bytes/load_submission for this assignment."""
-        settings = _toml(self.graders_dir(name) / "grading.toml")
-        return {"helpers": self.public_files(name),
-                "experiments": tuple(settings.get("experiment_cells", ())),
-                "api": tuple(settings.get("api", ()))}
+        settings = self.settings(name)
+        return {"helpers": self.public_files(name), "experiments": settings.experiment_cells,
+                "api": settings.api}
 
     def public_file_texts(self, name):
         """Release helper files as text: the sandbox gets them so notebooks can import/read them."""
@@ -81,10 +85,8 @@ def _texts(folder):
 
 
 @lru_cache(maxsize=8)
-def _toml(path):
+def _settings(path):
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except tomllib.TOMLDecodeError as exc:
-        raise CourseError(f"{path}: {exc}") from None
+        return parse(read_toml(path), path)
+    except SettingsError as exc:
+        raise CourseError(str(exc)) from None

@@ -8,11 +8,11 @@
     counts = "latest"                       # which attempt goes to the gradebook: latest|best
 """
 import math
-import tomllib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from .course import CourseError
+from .settings import SettingsError, read_toml
 
 
 @dataclass(frozen=True)
@@ -39,13 +39,10 @@ class Policy:
 
 def load_policy(course, assignment) -> Policy:
     """The policy of `assignment`, defaults where gradekit.toml is silent or absent."""
-    path = course.root / "gradekit.toml"
-    if not path.exists():
-        return Policy()
     try:
-        table = tomllib.loads(path.read_text(encoding="utf-8")).get(assignment, {})
+        table = read_toml(course.root / "gradekit.toml").get(assignment, {})
         policy = Policy(**table)
-    except (tomllib.TOMLDecodeError, TypeError) as exc:
+    except (SettingsError, TypeError) as exc:
         raise CourseError(f"gradekit.toml: {exc}") from None
     deadline = policy.deadline
     if isinstance(deadline, datetime) and deadline.tzinfo is None:

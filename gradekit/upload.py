@@ -56,7 +56,8 @@ def upload(course, assignment, student, filename, data, *, starter=None):
     with locked(folder / ".lock"):
         log = read_json_lines(folder / "attempts.jsonl")
         attempts = [r for r in log if r["event"] == "received"]
-        refused = {r["attempt"] for r in log if r["event"] == "refused"}
+        # refused uploads and those our infrastructure failed to grade use up nothing
+        refused = {r["attempt"] for r in log if r["event"] in ("refused", "error")}
         archive = write_new(folder / archive_name(received, data, filename), data)
         entry = {"event": "received", "time": received.isoformat(), "attempt": len(attempts) + 1,
                  "filename": filename, "sha256": sha256(data), "archive": archive.name,
@@ -74,11 +75,17 @@ def upload(course, assignment, student, filename, data, *, starter=None):
             return finish(folder, entry, EXIT_REJECTED, f"upload rejected: {exc}", assignment)
         if policy.counts == "latest":   # placed before grading: a killed grading can be redone
             place(course, assignment, student, submission, received)
-    if starter is not None:
-        result = grade_submission(course, assignment, submission, starter=starter)
-    else:
-        result = (grade_remote(course, assignment, filename, data)   # warm server, if running
-                  or grade_submission(course, assignment, submission))
+    try:
+        if starter is not None:
+            result = grade_submission(course, assignment, submission, starter=starter)
+        else:
+            result = (grade_remote(course, assignment, filename, data)   # warm server, if any
+                      or grade_submission(course, assignment, submission))
+    except RuntimeError as exc:   # ours, not the student's: no score, no upload used up
+        append_json_line(folder / "attempts.jsonl", {
+            "event": "error", "attempt": entry["attempt"], "archive": archive.name,
+            "reason": str(exc).splitlines()[0] if str(exc) else type(exc).__name__})
+        raise
     penalty = policy.penalty(received, result.max_score)
     with locked(folder / ".lock"):
         counts = counts_now(folder, policy, entry["attempt"], result.score - penalty)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ..course import Course
-from ..sandbox.client import Sandbox, SandboxError
+from ..sandbox.client import Sandbox
 from ..submission import Rejected, Submission, load_bytes, load_submission
 from .plugin import GradingPlugin
 from .results import GradingResult
@@ -39,18 +39,17 @@ def grade_submission(course: Course, assignment: str, submission: Submission, *,
                      started=None, **limits) -> GradingResult:
     """Run the graders against a loaded submission in a fresh sandbox.
 
-    limits: Sandbox keywords (call_timeout, budget_s, ...), for tests and benchmarks.
+    limits: Sandbox keywords (call_timeout, budget_s, ...) over the assignment's [limits].
     """
     started = started or time.monotonic()
     timing = {"load": time.monotonic() - started}
     result = GradingResult(assignment, "graded",
                            submission={"filename": submission.filename,
                                        "sha256": submission.sha256})
-    try:
-        sandbox = Sandbox(submission.units, files=course.public_file_texts(assignment), **limits)
-        sandbox.start()
-    except SandboxError as exc:
-        raise RuntimeError(f"grading infrastructure failed: {exc}") from None
+    # SandboxError (a RuntimeError) propagates: the sandbox could not start, not the student's
+    limits = {**course.settings(assignment).limits.sandbox_keywords(), **limits}
+    sandbox = Sandbox(submission.units, files=course.public_file_texts(assignment), **limits)
+    sandbox.start()
     timing["sandbox_start"] = time.monotonic() - started - timing["load"]
     try:
         result.sandbox = sandbox.level

@@ -9,11 +9,12 @@ import json
 import os
 import selectors
 import signal
-import subprocess
 import time
 from dataclasses import dataclass
 
+from ..errors import SandboxError
 from . import codec
+from .diagnose import why_not_started
 from .launch import Limits
 from .starters import ColdStart
 
@@ -30,10 +31,6 @@ class StudentError(Exception):
         self.kind = kind
 
 
-class SandboxError(RuntimeError):
-    """The sandbox itself could not run (not the student's fault)."""
-
-
 @dataclass
 class UnitOutcome:
     """What happened to one cell or top-level statement while loading."""
@@ -41,33 +38,6 @@ class UnitOutcome:
     label: str
     error: str | None
     output: str = ""
-
-
-def processes_of(uid):
-    """PIDs of live (non-zombie) processes whose real uid is `uid`."""
-    found = []
-    for entry in os.listdir("/proc"):
-        try:
-            with open(f"/proc/{entry}/status") as handle:
-                status = dict(line.split(":", 1) for line in handle if ":" in line)
-        except (OSError, ValueError):
-            continue
-        if int(status["Uid"].split()[0]) == uid and not status["State"].strip().startswith("Z"):
-            found.append(int(entry))
-    return found
-
-
-def kill_uid(uid, patience_s=5.0):
-    """SIGKILL every process of the sandbox's uid, again until none is left.
-
-    Processes that left the session (setsid) escape killpg, and a fork racing the kill can
-    add one after `kill -1` passed; a namespace's teardown is asynchronous too.
-    """
-    end = time.monotonic() + patience_s
-    while processes_of(uid) and time.monotonic() < end:
-        subprocess.run(["kill", "-9", "-1"], user=uid, group=uid, extra_groups=[],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(0.01)
 
 
 class Sandbox:
@@ -79,6 +49,8 @@ class Sandbox:
         self.files = dict(files or {})    # public files the notebook reads (helpers, data)
         self.limits, self.call_timeout = limits, call_timeout
         self.load_timeout, self.deadline = load_timeout, time.monotonic() + budget_s
+        self.budget_s = budget_s
+        self.exhausted = ""               # why every call fails: the budget ran out loading
         self.excluded = {}                # unit index -> why it is left out
         self.outcomes, self.defined, self.level = [], set(), ""
         self.starter = starter or ColdStart()   # warm workers pass a zygote's starter
@@ -94,29 +66,51 @@ class Sandbox:
 
     # -- life cycle -------------------------------------------------------------------
     def start(self):
-        """Start and load, leaving out units that hang or end the interpreter."""
+        """Start and load, leaving out units that hang or end the interpreter.
+
+        A time budget used up while loading is the submission's doing, never ours: the unit
+        that was running and every unit after it are reported as not run, and each later call
+        fails with that reason.  A sandbox that cannot start at all raises SandboxError.
+        """
         while True:
-            self._spawn()
+            if self._left() <= 0:
+                return self._out_of_time()
+            try:
+                self._spawn()
+            except StudentError as exc:
+                self._kill()
+                if self._left() <= 0:
+                    return self._out_of_time()
+                raise SandboxError(why_not_started(exc, getattr(exc, "tail", ""))) from None
             try:
                 self._load()
                 return self
             except StudentError as exc:
+                tail = self._tail()
                 self._kill()
+                if self._left() <= 0:
+                    return self._out_of_time()
                 if self.current is None:
-                    raise SandboxError(f"sandbox died before loading: {self._tail()}") from exc
-                self.excluded[self.current] = str(exc)
+                    raise SandboxError(why_not_started(exc, tail)) from None
+                self.excluded[self.current] = (
+                    f"did not finish within the {self.load_timeout:g} s that running the "
+                    "submission may take" if exc.kind == "timeout" else str(exc))
 
     def _spawn(self):
         self.process = self.starter(self.limits)
         self._buffer, self.current = b"", None
-        ready = self._receive(min(60.0, self._left()))
+        try:
+            ready = self._receive(min(60.0, self._left()))
+        except StudentError as exc:
+            exc.tail = self._tail()
+            raise
         self.level = f"{self.process.level} ({', '.join(ready['confinement'])})"
 
     def _load(self):
         units = [{"index": i, "label": label, "source": source}
                  for i, (label, source) in enumerate(self.units) if i not in self.excluded]
         self._send({"op": "load", "units": units, "files": self.files})
-        outcomes = {i: UnitOutcome(self.units[i][0], why) for i, why in self.excluded.items()}
+        self._ran = {i: UnitOutcome(self.units[i][0], why) for i, why in self.excluded.items()}
         deadline = time.monotonic() + self.load_timeout
         while True:
             event = self._receive(min(deadline - time.monotonic(), self._left()))
@@ -124,13 +118,31 @@ class Sandbox:
                 self.current = int(event["index"])
             elif event.get("event") == "unit_done":
                 index = int(event["index"])
-                outcomes[index] = UnitOutcome(self.units[index][0], event.get("error"),
-                                              str(event.get("output", "")))
+                self._ran[index] = UnitOutcome(self.units[index][0], event.get("error"),
+                                               str(event.get("output", "")))
                 self.current = None
             elif event.get("event") == "loaded":
-                self.outcomes = [outcomes[i] for i in sorted(outcomes)]
+                self.outcomes = [self._ran[i] for i in sorted(self._ran)]
                 self.defined = set(event.get("defined", []))
                 return
+
+    def _out_of_time(self):
+        """The budget ran out while loading: say where, and fail every later call with it."""
+        where = (f"while running {self.units[self.current][0]}" if self.current is not None
+                 else "before the submission could be loaded again")
+        self.exhausted = f"the submission's time budget of {self.budget_s:g} s ran out {where}"
+        ran = getattr(self, "_ran", {})
+        self.outcomes = []
+        for index, (label, _) in enumerate(self.units):
+            if index == self.current:
+                self.outcomes.append(UnitOutcome(label, self.exhausted))
+            elif index in self.excluded:
+                self.outcomes.append(UnitOutcome(label, self.excluded[index]))
+            elif index in ran:
+                self.outcomes.append(ran[index])
+            else:
+                self.outcomes.append(UnitOutcome(label, f"not run: {self.exhausted}"))
+        return self
 
     def close(self):
         """Kill everything the sandbox started and remove its scratch folder."""
@@ -194,11 +206,12 @@ class Sandbox:
     # -- calls --------------------------------------------------------------------------
     def request(self, message, timeout=None):
         """Send one request and return its decoded value; restarts after a fatal call."""
-        if self.process is None:
+        if self.process is None and not self.exhausted:
             if self._left() <= 0:
                 raise StudentError("timeout", "the submission's time budget is used up")
-            self._spawn()
-            self._load()
+            self.start()
+        if self.exhausted:
+            raise StudentError("timeout", self.exhausted)
         try:
             self._send(message)
             answer = self._receive(min(timeout or self.call_timeout, self._left()))
