@@ -8,13 +8,13 @@ import io
 from pathlib import Path
 
 from .course import Course
-from .gradebook import gradebook_url
+from .gradebook import open_gradebook
 
 
 def rows(course, assignment):
     """One dict per submission: student, score, max_score, late penalty, per-cell scores."""
-    from nbgrader.api import Gradebook, MissingEntry
-    with Gradebook(gradebook_url(course)) as book:
+    from nbgrader.api import MissingEntry
+    with open_gradebook(course) as book:
         try:
             found = book.find_assignment(assignment)
         except MissingEntry:

@@ -9,6 +9,7 @@ import time
 import warnings
 
 from .storage import locked
+from .toolpath import scripts_on_path
 
 RETRIES = 20
 
@@ -18,10 +19,17 @@ def gradebook_url(course):
     return f"sqlite:///{course.root / 'gradebook.db'}"
 
 
+def open_gradebook(course):
+    """nbgrader's Gradebook of the course (created, with alembic, when it does not exist)."""
+    from nbgrader.api import Gradebook
+    scripts_on_path()
+    return Gradebook(gradebook_url(course))
+
+
 def ensure_assignment(course, assignment):
     """Create the assignment in the gradebook (nbgrader generate_assignment) when missing."""
-    from nbgrader.api import Gradebook, MissingEntry
-    with Gradebook(gradebook_url(course)) as gradebook:
+    from nbgrader.api import MissingEntry
+    with open_gradebook(course) as gradebook:
         try:
             gradebook.find_assignment(assignment)
             return
@@ -47,9 +55,8 @@ def record(course, assignment, student, result, *, timestamp, penalty=0.0):
 
 
 def _write(course, assignment, student, result, timestamp, penalty):
-    from nbgrader.api import Gradebook
     from sqlalchemy.exc import SAWarning
-    with warnings.catch_warnings(), Gradebook(gradebook_url(course)) as gradebook:
+    with warnings.catch_warnings(), open_gradebook(course) as gradebook:
         # nbgrader 0.9's add_submission builds related rows before adding them to the session;
         # SQLAlchemy 2 warns about that autoflush order, yet the rows are written correctly.
         warnings.simplefilter("ignore", SAWarning)
@@ -68,8 +75,8 @@ def _write(course, assignment, student, result, timestamp, penalty):
 
 def scores(course, assignment):
     """{student: (score, max_score)} from the gradebook, for summaries and tests."""
-    from nbgrader.api import Gradebook, MissingEntry
-    with Gradebook(gradebook_url(course)) as gradebook:
+    from nbgrader.api import MissingEntry
+    with open_gradebook(course) as gradebook:
         try:
             found = gradebook.find_assignment(assignment)
         except MissingEntry:

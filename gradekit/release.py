@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from .course import ASSIGNMENT_NAME
+from .toolpath import scripts_on_path
 
 EXIT_OK, EXIT_ERROR = 0, 2
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -93,6 +94,7 @@ def run_nbgrader(assignment, root):
     """nbgrader generate_assignment --force in a child process, its log kept out of sight."""
     # A child process: nbgrader reads nbgrader_config.py from its cwd and keeps global
     # traitlets state, which must not leak between releases of different course roots.
+    scripts_on_path()
     done = subprocess.run(
         [sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force"],
         cwd=root, capture_output=True, text=True, check=False)
