@@ -1,0 +1,152 @@
+"""`gradekit doctor`: will grading work here?  One line per finding, and what follows from it.
+
+It starts a real sandbox exactly as a grading does, so what it reports about the sandbox is
+what every grading will see, not a guess from the host.
+"""
+import importlib.util
+import os
+import platform
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from .course import Course
+
+EXIT_OK, EXIT_BROKEN = 0, 1
+# imported by graders and nbgrader integration in the trusted process
+TRUSTED_MODULES = ("numpy", "pytest", "nbformat", "nbgrader", "tqdm")
+# what a notebook and the sandbox's preload need inside the sandbox
+SANDBOX_MODULES = ("numpy", "matplotlib", "sklearn", "scipy")
+PROBE = ("import importlib\nDOCTOR = {{}}\nfor _name in {names!r}:\n"
+         "    try:\n        importlib.import_module(_name)\n        DOCTOR[_name] = ''\n"
+         "    except Exception as _exc:\n        DOCTOR[_name] = repr(_exc)\n")
+
+
+class Findings:
+    """The lines printed so far and whether any of them means grading will not work."""
+
+    def __init__(self):
+        self.broken = False
+
+    def ok(self, what, text):
+        print(f"  ok    {what}: {text}")
+
+    def warn(self, what, text):
+        print(f"  warn  {what}: {text}")
+
+    def fail(self, what, text):
+        self.broken = True
+        print(f"  FAIL  {what}: {text}")
+
+
+def environment_kind():
+    """venv / conda / system: what kind of environment this interpreter is."""
+    if sys.prefix != sys.base_prefix:
+        return f"virtual environment {sys.prefix} (base {sys.base_prefix})"
+    if (Path(sys.prefix) / "conda-meta").is_dir():
+        return f"conda environment {sys.prefix}"
+    return f"the interpreter's own installation {sys.prefix}"
+
+
+def check_python(found):
+    from .sandbox import interpreter
+    found.ok("python", f"{platform.python_version()} at {interpreter.executable()}, "
+                       f"{environment_kind()}; the sandbox runs this same interpreter")
+    found.ok("sandbox sees", ", ".join(interpreter.roots()) + " (read-only)")
+    for name in TRUSTED_MODULES:
+        if importlib.util.find_spec(name) is None:
+            found.fail(f"import {name}", "missing in the grading process: "
+                                         f"{interpreter.executable()} -m pip install -e .")
+
+
+def check_bubblewrap(found):
+    from .sandbox.launch import bwrap_path
+    bwrap = bwrap_path()
+    if os.environ.get("GRADEKIT_SANDBOX") == "fallback":
+        found.warn("bubblewrap", "not used: GRADEKIT_SANDBOX=fallback")
+        return
+    if not bwrap:
+        found.warn("bubblewrap", "not installed: gradings use the weaker fallback "
+                                 "(apt-get install bubblewrap for the strong level)")
+        return
+    trial = subprocess.run([bwrap, "--unshare-all", "--ro-bind", "/", "/", "--", "/bin/true"],
+                           capture_output=True, text=True, timeout=30)
+    if trial.returncode:
+        found.fail("bubblewrap", f"{bwrap} cannot create namespaces here "
+                                 f"({trial.stderr.strip()[:200]}): allow unprivileged user "
+                                 "namespaces or set GRADEKIT_SANDBOX=fallback")
+    else:
+        found.ok("bubblewrap", f"{bwrap} creates namespaces")
+
+
+def check_host(found):
+    from .sandbox.confine import landlock_abi
+    abi = landlock_abi()
+    (found.ok if abi else found.warn)(
+        "landlock", f"ABI v{abi}" if abi else "not available: the fallback level cannot "
+                                               "hide files (bubblewrap still does)")
+    if os.getuid() == 0:
+        found.ok("user", "root: each sandbox runs under a throwaway uid")
+    else:
+        found.warn("user", f"uid {os.getuid()}, not root: sandboxes keep your uid (bubblewrap "
+                           "isolates them in a user namespace; the fallback cannot)")
+
+
+def check_sandbox(found):
+    """Start a real sandbox and import every library a notebook needs inside it."""
+    from .sandbox.client import Sandbox
+    try:
+        with Sandbox([("doctor", PROBE.format(names=SANDBOX_MODULES))], budget_s=90) as box:
+            imported = box.value("DOCTOR")
+            level = box.level
+    except Exception as exc:   # SandboxError or anything else: grading would hit it too
+        found.fail("sandbox", str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        return
+    for name in SANDBOX_MODULES:
+        if imported.get(name):
+            found.fail(f"sandbox import {name}", f"{imported[name][:200]}: install it into "
+                                                 f"{sys.prefix}")
+        else:
+            found.ok(f"sandbox import {name}", "importable inside the sandbox")
+    found.ok("sandbox level", f"every grading will report '{level}'")
+
+
+def check_course(found, root):
+    from .server import is_running
+    course = Course(root)
+    graders = course.root / "graders"
+    assignments = sorted(p.parent.name for p in graders.glob("*/pytest.ini"))
+    if not assignments:
+        found.fail("course", f"no graders/<assignment>/pytest.ini under {course.root}: run "
+                             "gradekit from the course root")
+        return
+    found.ok("course", f"{course.root}: assignments {', '.join(assignments)}")
+    for name in assignments:
+        missing = [part for part, path in (("source", course.source_dir(name)),
+                                           ("release", course.release_dir(name)))
+                   if not path.is_dir()]
+        if missing:
+            found.warn(name, f"no {' or '.join(missing)} folder (gradekit release {name})")
+        server = "a warm server runs" if is_running(course.root, name) else \
+            f"no warm server (optional: gradekit serve {name})"
+        found.ok(name, server)
+    gradebook = course.root / "gradebook.db"
+    found.ok("gradebook", f"{gradebook}" if gradebook.exists() else
+             "none yet (nbgrader creates gradebook.db at the first release or upload)")
+
+
+def main(*, course_root: Path = Path(".")) -> int:
+    """Print the findings; exit 0 when grading will work here, 1 when it will not."""
+    found = Findings()
+    print("gradekit doctor")
+    check_python(found)
+    check_bubblewrap(found)
+    check_host(found)
+    check_sandbox(found)
+    check_course(found, course_root)
+    if shutil.which("gradekit") is None:
+        found.warn("PATH", "the gradekit command is not on PATH (activate the environment)")
+    print("grading will NOT work here: fix the FAIL lines above" if found.broken
+          else "grading will work here")
+    return EXIT_BROKEN if found.broken else EXIT_OK
