@@ -11,13 +11,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .course import Course
+from .course import Course, CourseError
 
 EXIT_OK, EXIT_BROKEN = 0, 1
 # imported by graders and nbgrader integration in the trusted process
 TRUSTED_MODULES = ("numpy", "pytest", "nbformat", "nbgrader", "tqdm")
-# what a notebook and the sandbox's preload need inside the sandbox
-SANDBOX_MODULES = ("numpy", "matplotlib", "sklearn", "scipy")
 PROBE = ("import importlib\nDOCTOR = {{}}\nfor _name in {names!r}:\n"
          "    try:\n        importlib.import_module(_name)\n        DOCTOR[_name] = ''\n"
          "    except Exception as _exc:\n        DOCTOR[_name] = repr(_exc)\n")
@@ -93,17 +91,33 @@ def check_host(found):
                            "isolates them in a user namespace; the fallback cannot)")
 
 
-def check_sandbox(found):
-    """Start a real sandbox and import every library a notebook needs inside it."""
+def assignments(course):
+    """Names of the course's assignments (graders/<A>/pytest.ini)."""
+    return sorted(p.parent.name for p in (course.root / "graders").glob("*/pytest.ini"))
+
+
+def sandbox_modules(course, found):
+    """numpy and every module an assignment of the course preloads in its sandbox."""
+    modules = ["numpy"]
+    for name in assignments(course):
+        try:
+            modules += [m for m in course.settings(name).preload if m not in modules]
+        except CourseError as exc:
+            found.fail(name, str(exc))
+    return tuple(modules)
+
+
+def check_sandbox(found, modules):
+    """Start a real sandbox and import inside it every library the assignments need."""
     from .sandbox.client import Sandbox
     try:
-        with Sandbox([("doctor", PROBE.format(names=SANDBOX_MODULES))], budget_s=90) as box:
+        with Sandbox([("doctor", PROBE.format(names=modules))], budget_s=90) as box:
             imported = box.value("DOCTOR")
             level = box.level
     except Exception as exc:   # SandboxError or anything else: grading would hit it too
         found.fail("sandbox", str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
         return
-    for name in SANDBOX_MODULES:
+    for name in modules:
         if imported.get(name):
             found.fail(f"sandbox import {name}", f"{imported[name][:200]}: install it into "
                                                  f"{sys.prefix}")
@@ -115,14 +129,13 @@ def check_sandbox(found):
 def check_course(found, root):
     from .server import is_running
     course = Course(root)
-    graders = course.root / "graders"
-    assignments = sorted(p.parent.name for p in graders.glob("*/pytest.ini"))
-    if not assignments:
+    names = assignments(course)
+    if not names:
         found.fail("course", f"no graders/<assignment>/pytest.ini under {course.root}: run "
                              "gradekit from the course root")
         return
-    found.ok("course", f"{course.root}: assignments {', '.join(assignments)}")
-    for name in assignments:
+    found.ok("course", f"{course.root}: assignments {', '.join(names)}")
+    for name in names:
         missing = [part for part, path in (("source", course.source_dir(name)),
                                            ("release", course.release_dir(name)))
                    if not path.is_dir()]
@@ -143,7 +156,7 @@ def main(*, course_root: Path = Path(".")) -> int:
     check_python(found)
     check_bubblewrap(found)
     check_host(found)
-    check_sandbox(found)
+    check_sandbox(found, sandbox_modules(Course(course_root), found))
     check_course(found, course_root)
     if shutil.which("gradekit") is None:
         found.warn("PATH", "the gradekit command is not on PATH (activate the environment)")

@@ -86,7 +86,7 @@ def _start_worker(root, assignment):
     # it: bubblewrap runs with --die-with-parent).
     ctypes.CDLL(None).prctl(1, int(signal.SIGKILL), 0, 0, 0)   # PR_SET_PDEATHSIG
     from .sandbox.starters import ZygoteStart
-    _zygote = ZygoteStart()
+    _zygote = ZygoteStart(preload=Course(root).settings(assignment).preload)
     import nbgrader.api  # noqa: F401  (the upload path: gradebook, feedback pages)
     from . import feedback, upload  # noqa: F401
     stub = Course(root).release_dir(assignment) / f"{assignment}.ipynb"
@@ -99,7 +99,7 @@ def _grade(root, assignment, filename, data):
     from .grading.run import grade_bytes
     from .sandbox.starters import ZygoteStart
     if _zygote.process.poll() is not None:   # the zygote died: start a new one
-        _zygote = ZygoteStart()
+        _zygote = ZygoteStart(preload=Course(root).settings(assignment).preload)
     return to_wire(grade_bytes(Course(root), assignment, filename, data, starter=_zygote))
 
 

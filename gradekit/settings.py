@@ -1,9 +1,20 @@
 """An assignment's own settings, from graders/<A>/grading.toml; defaults suit one that sets none.
 
-[limits] are the sandbox's time limits in seconds:
-    call_s    one call of a student function (a grader may give a longer one, e.g. training)
-    load_s    running the submission's cells or statements before the first call
-    budget_s  everything one submission may use, load and calls together
+    api = [...]                 names the graders use: a cell that defines one always runs
+    experiment_cells = [...]    grade_ids of cells that only train/plot for the student's eyes
+    [limits]                    the sandbox's time limits in seconds:
+    call_s = 10                   one call of a student function (graders may allow longer)
+    load_s = 60                   running the submission's cells before the first call
+    budget_s = 120                everything one submission may use, load and calls together
+    [sandbox]
+    preload = ["matplotlib.pyplot"]   modules imported before confinement (numpy always is):
+                                      warm, shared and read-only for every submission
+    [audit]
+    wrap_calls = { f = "g({})" }      extra mutation operator: a call of f(...) becomes g(...)
+
+The assignment's other hooks are files beside it: feedback.py (pictures on the feedback page),
+audit_probe.py (the battery that tells equivalent mutants), demo.toml (what `gradekit demo`
+uploads).
 """
 import sys
 from dataclasses import dataclass, fields
@@ -39,6 +50,8 @@ class Settings:
     api: tuple = ()                 # names the graders use: a cell defining one always runs
     experiment_cells: tuple = ()    # grade_ids of cells that only train/plot for the student
     limits: Limits = Limits()
+    preload: tuple = ()             # modules the sandbox imports before confinement
+    wrap_calls: tuple = ()          # ((function, template), ...): extra mutation operators
 
 
 def read_toml(path):
@@ -51,16 +64,25 @@ def read_toml(path):
         raise SettingsError(f"{path}: {exc}") from None
 
 
+KNOWN = {"api": None, "experiment_cells": None, "limits": {f.name for f in fields(Limits)},
+         "sandbox": {"preload"}, "audit": {"wrap_calls"}}
+
+
 def parse(data, where):
     """Settings from grading.toml's dict; unknown keys are errors (a typo must not pass)."""
-    limits = dict(data.get("limits", {}))
-    known = {f.name for f in fields(Limits)}
-    unknown = (set(limits) - known) | (set(data) - {"api", "experiment_cells", "limits"})
+    unknown = [key for key in data if key not in KNOWN]
+    unknown += [f"{table}.{key}" for table, keys in KNOWN.items() if keys
+                for key in data.get(table, {}) if key not in keys]
     if unknown:
         raise SettingsError(f"{where}: unknown setting(s) {', '.join(sorted(unknown))}")
+    names = lambda value: tuple(str(n) for n in value)   # noqa: E731
     try:
-        return Settings(api=tuple(str(n) for n in data.get("api", ())),
-                        experiment_cells=tuple(str(n) for n in data.get("experiment_cells", ())),
-                        limits=Limits(**{k: float(v) for k, v in limits.items()}))
-    except (TypeError, ValueError) as exc:
+        return Settings(
+            api=names(data.get("api", ())),
+            experiment_cells=names(data.get("experiment_cells", ())),
+            limits=Limits(**{k: float(v) for k, v in data.get("limits", {}).items()}),
+            preload=names(data.get("sandbox", {}).get("preload", ())),
+            wrap_calls=tuple(sorted((str(k), str(v)) for k, v in
+                                    data.get("audit", {}).get("wrap_calls", {}).items())))
+    except (TypeError, ValueError, AttributeError) as exc:
         raise SettingsError(f"{where}: {exc}") from None

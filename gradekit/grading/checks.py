@@ -28,7 +28,7 @@ def describe(value):
 
 
 def pair(value, what):
-    """Unpack a returned pair such as (Z, y_hat) or (W1, w2)."""
+    """Unpack a returned pair such as (activations, outputs) or (weights, biases)."""
     if not isinstance(value, (list, tuple)) or len(value) != 2:
         pytest.fail(f"{what} should return a pair, got {describe(value)}")
     return value

@@ -38,7 +38,7 @@ class Credit:
 
 
 class StudentProxy:
-    """`student.forward(X, W1, w2)` calls the sandbox; errors name the student's function."""
+    """`student.predict(X, w)` calls the sandbox; errors name the student's function."""
 
     def __init__(self, sandbox):
         self._sandbox = sandbox
@@ -64,9 +64,10 @@ class StudentProxy:
         """A global of the submission (e.g. ANSWER_TASK1) as plain values."""
         return self._wrap(name, lambda: self._sandbox.value(name))
 
-    def sklearn(self, name, fits, timeout=None):
-        """Build the student's estimator with `name()`, fit copies; parameters and weights back."""
-        return self._wrap(name, lambda: self._sandbox.sklearn(name, fits, timeout=timeout))
+    def sklearn(self, name, fits, timeout=None, attributes=()):
+        """Build the student's estimator with `name()`, fit copies; params and `attributes`."""
+        return self._wrap(name, lambda: self._sandbox.sklearn(name, fits, timeout=timeout,
+                                                              attributes=attributes))
 
 
 class GradingPlugin:

@@ -11,11 +11,15 @@ from ..course import Course
 from .results import GradingResult
 
 
-def _warm_up():
-    """Pay the trusted side's imports once per worker, not once per submission."""
+def _warm_up(preload):
+    """Pay the trusted side's imports once per worker, not once per submission (the graders
+    use the libraries the assignment preloads in its sandbox, too)."""
+    import importlib
+
     import numpy  # noqa: F401
     import pytest  # noqa: F401
-    import sklearn.neural_network  # noqa: F401
+    for name in preload:
+        importlib.import_module(name)
 
 
 def _grade_one(root, assignment, path, limits):
@@ -32,7 +36,9 @@ def grade_many(course: Course, assignment: str, paths, *, jobs=None, **limits):
     paths = list(paths)
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(paths) or 1))
     context = multiprocessing.get_context("spawn")   # no fork of a threaded parent
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_warm_up) as pool:
+    preload = course.settings(assignment).preload
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_warm_up,
+                             initargs=(preload,)) as pool:
         futures = {pool.submit(_grade_one, str(course.root), assignment, str(p), limits): i
                    for i, p in enumerate(paths)}
         for future in as_completed(futures):

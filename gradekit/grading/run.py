@@ -2,6 +2,7 @@
 import contextlib
 import io
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -47,8 +48,10 @@ def grade_submission(course: Course, assignment: str, submission: Submission, *,
                            submission={"filename": submission.filename,
                                        "sha256": submission.sha256})
     # SandboxError (a RuntimeError) propagates: the sandbox could not start, not the student's
-    limits = {**course.settings(assignment).limits.sandbox_keywords(), **limits}
-    sandbox = Sandbox(submission.units, files=course.public_file_texts(assignment), **limits)
+    settings = course.settings(assignment)
+    limits = {**settings.limits.sandbox_keywords(), **limits}
+    sandbox = Sandbox(submission.units, files=course.public_file_texts(assignment),
+                      preload=settings.preload, **limits)
     sandbox.start()
     timing["sandbox_start"] = time.monotonic() - started - timing["load"]
     try:
@@ -69,6 +72,36 @@ def grade_submission(course: Course, assignment: str, submission: Submission, *,
     return result
 
 
+_IMPORTED = {}   # graders folder -> {module name: module} that pytest imported from it
+
+
+@contextlib.contextmanager
+def graders_modules(graders_dir):
+    """sys.modules with this graders folder's own modules during the run, as before after it.
+
+    pytest's importlib mode names grader modules by their bare file names ("conftest",
+    "test_predict") and reuses what sys.modules holds: without this, a process that grades
+    two assignments would run the first one's graders against the second.  Each folder's
+    modules are kept aside, so a warm process still imports graders (and computes their
+    expected values) once per assignment.
+    """
+    folder = str(Path(graders_dir).resolve())
+    ours = _IMPORTED.get(folder, {})
+    before = {name: sys.modules.get(name) for name in ours}
+    sys.modules.update(ours)
+    try:
+        yield
+    finally:
+        ours = {name: module for name, module in list(sys.modules.items())
+                if str(getattr(module, "__file__", None) or "").startswith(folder + os.sep)}
+        _IMPORTED[folder] = ours
+        for name in ours:
+            if before.get(name) is not None:
+                sys.modules[name] = before[name]
+            else:
+                del sys.modules[name]
+
+
 def run_graders(graders_dir: Path, sandbox) -> GradingPlugin:
     """pytest on the grader folder with our plugin; its own chatter is swallowed."""
     plugin = GradingPlugin(sandbox)
@@ -86,7 +119,8 @@ def run_graders(graders_dir: Path, sandbox) -> GradingPlugin:
     saved = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     try:
-        with contextlib.redirect_stdout(chatter), contextlib.redirect_stderr(chatter):
+        with contextlib.redirect_stdout(chatter), contextlib.redirect_stderr(chatter), \
+                graders_modules(graders_dir):
             code = pytest.main(args, plugins=[plugin])
     finally:
         if saved is None:

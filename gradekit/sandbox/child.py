@@ -168,7 +168,8 @@ class Child:
         return function(*args, **kwargs)
 
     def op_sklearn(self, request):
-        """Build the student's estimator, then fit copies; only parameters and weights go back."""
+        """Build the student's estimator, then fit copies; only its plain parameters and the
+        fitted attributes the grader names (numbers, arrays, lists of them) go back."""
         from sklearn.base import clone
         model = self.lookup(request["name"])()
         params = {k: v for k, v in model.get_params(deep=False).items()
@@ -177,9 +178,7 @@ class Child:
         for fit in request.get("fits", []):
             copy = clone(model).set_params(random_state=fit["seed"])
             copy.fit(codec.decode_input(fit["X"]), codec.decode_input(fit["y"]))
-            fits.append({"coefs": list(copy.coefs_), "intercepts": list(copy.intercepts_),
-                         "out_activation": copy.out_activation_, "classes": copy.classes_,
-                         "n_iter": copy.n_iter_})
+            fits.append({name: getattr(copy, name) for name in request.get("attributes", [])})
         return {"class": type(model).__name__, "params": params, "fits": fits}
 
     def serve(self):
@@ -211,18 +210,19 @@ def run(settings):
     child.serve()
 
 
-def preload():
+def preload(modules):
     """Heavy imports before confinement (shared, read-only, warm); a missing one is ours."""
     try:
-        codec.preload()
+        codec.preload(modules)
     except ImportError as exc:
         broken(exc)
 
 
 def main():
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    preload()
-    run(json.loads(sys.argv[1]))
+    settings = json.loads(sys.argv[1])
+    preload(settings.get("preload", ()))
+    run(settings)
 
 
 if __name__ == "__main__":

@@ -44,7 +44,7 @@ class Sandbox:
     """One submission's untrusted interpreter; use as a context manager."""
 
     def __init__(self, units, *, files=None, limits=Limits(), call_timeout=10.0,
-                 load_timeout=60.0, budget_s=120.0, starter=None):
+                 load_timeout=60.0, budget_s=120.0, preload=(), starter=None):
         self.units = list(units)          # [(label, source)]
         self.files = dict(files or {})    # public files the notebook reads (helpers, data)
         self.limits, self.call_timeout = limits, call_timeout
@@ -53,7 +53,7 @@ class Sandbox:
         self.exhausted = ""               # why every call fails: the budget ran out loading
         self.excluded = {}                # unit index -> why it is left out
         self.outcomes, self.defined, self.level = [], set(), ""
-        self.starter = starter or ColdStart()   # warm workers pass a zygote's starter
+        self.starter = starter or ColdStart(preload)   # warm workers pass a zygote's
         self.process = None                     # a starters.Started while running
         self.printed = []                 # what the student's calls printed, for feedback
         self.timed_out = set()            # names that hung once: not called again
@@ -251,9 +251,10 @@ class Sandbox:
         """The student's global `name` as plain values."""
         return self.request({"op": "value", "name": name})
 
-    def sklearn(self, name, fits, timeout=None):
-        """Build the student's estimator and fit copies; returns params and fitted weights."""
-        return self.request({"op": "sklearn", "name": name,
+    def sklearn(self, name, fits, timeout=None, attributes=()):
+        """Build the student's estimator and fit copies [(seed, X, y)]; returns its class
+        name, plain params and, per fit, the fitted `attributes` (e.g. "coef_")."""
+        return self.request({"op": "sklearn", "name": name, "attributes": list(attributes),
                              "fits": [{"seed": seed, "X": codec.encode_input(X),
                                        "y": codec.encode_input(y)} for seed, X, y in fits]},
                             timeout)

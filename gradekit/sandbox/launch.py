@@ -91,12 +91,13 @@ def make_scratch(uid):
     return scratch
 
 
-def plan(limits, script="child.py"):
-    """Choose the level and build the command line for a fresh sandbox running `script`."""
+def plan(limits, script="child.py", preload=()):
+    """Choose the level and build the command line for a fresh sandbox running `script`
+    that imports the modules `preload` before it confines itself."""
     python = interpreter.executable()
     bwrap = bwrap_path()
     if bwrap:
-        settings = confinement(limits)
+        settings = dict(confinement(limits), preload=list(preload))
         argv = [bwrap, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
                 "--unshare-cgroup-try", "--die-with-parent", "--new-session"]
         if os.getuid() != 0:
@@ -129,7 +130,6 @@ def plan(limits, script="child.py"):
         return Plan(argv, child_env("/tmp"), "/", "bubblewrap", settings["uid"], None)
     uid = sandbox_uid()
     scratch = make_scratch(uid)
-    settings = confinement(limits, scratch)
-    settings["uid"] = uid
+    settings = dict(confinement(limits, scratch), uid=uid, preload=list(preload))
     argv = [python, "-I", str(CHILD_DIR / script), json.dumps(settings)]
     return Plan(argv, child_env(scratch), scratch, "fallback: no bubblewrap", uid, scratch)

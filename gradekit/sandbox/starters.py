@@ -39,8 +39,11 @@ class Started:
 class ColdStart:
     """A new `python -I child.py` per sandbox, under bubblewrap or the fallback."""
 
+    def __init__(self, preload=()):
+        self.preload = tuple(preload)   # modules imported before confinement
+
     def __call__(self, limits):
-        launch = plan(limits)
+        launch = plan(limits, preload=self.preload)
         requests_r, requests_w = os.pipe()
         answers_r, answers_w = os.pipe()
         log = tempfile.TemporaryFile()
@@ -82,10 +85,10 @@ class ZygoteStart:
     exactly as a cold child does, so one submission can see nothing of another.
     """
 
-    def __init__(self, limits=None):
+    def __init__(self, limits=None, preload=()):
         from .launch import Limits
         self.limits = limits or Limits()
-        self.launch = plan(self.limits, script="zygote.py")
+        self.launch = plan(self.limits, script="zygote.py", preload=preload)
         self.control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         settings = json.loads(self.launch.argv[-1])
         settings["control_fd"] = theirs.fileno()

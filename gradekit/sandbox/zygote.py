@@ -46,7 +46,7 @@ def serve_fork(request, fds):
 
 def main():
     settings = json.loads(sys.argv[1])
-    child.preload()
+    child.preload(settings.get("preload", ()))
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)   # forks are reaped by the kernel
     control = socket.socket(fileno=settings["control_fd"])
     while True:

@@ -53,6 +53,14 @@ def data():
     return datasets()
 
 
+@pytest.fixture(scope="session")
+def mlp_accuracy():
+    """accuracy_of_fits(student, factory, train, test, layers=None): the best hidden-test
+    accuracy of the student's sklearn MLP over three seeds (sklearn_fits.py)."""
+    module = _import(Path(__file__).with_name("sklearn_fits.py"), "ml06_sklearn_fits")
+    return module.accuracy_of_fits
+
+
 @pytest.fixture
 def rng():
     """A fixed-seed generator per test: every run grades the same inputs."""

@@ -3,7 +3,6 @@ import numpy as np
 import pytest
 
 from gradekit.grading.checks import describe
-from gradekit.grading.sklearn_models import accuracy_of_fits
 
 pytestmark = pytest.mark.cell("test_sklearn_221")
 
@@ -22,8 +21,8 @@ def test_architecture(student):
 
 @pytest.mark.points(0.6)
 @pytest.mark.hidden
-def test_fits_data_1(student, data):
-    best = accuracy_of_fits(student, "make_mlp_221", data.band, data.band_test,
+def test_fits_data_1(student, data, mlp_accuracy):
+    best = mlp_accuracy(student, "make_mlp_221", data.band, data.band_test,
                             layers=[(2, 2), (2, 1)])
     assert best >= 0.95, \
         f"make_mlp_221 reaches only {best:.0%} on data_1-like points (need 95%, best of 3 seeds)"

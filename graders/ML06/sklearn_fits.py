@@ -2,6 +2,7 @@
 
 The sandbox fits copies of the student's estimator and sends back only coefs_/intercepts_;
 predictions on hidden points are computed here, so no student object is ever trusted.
+Loaded by conftest.py (graders reach it through the `mlp_accuracy` fixture).
 """
 import numpy as np
 import pytest
@@ -28,18 +29,19 @@ def mlp_predict(X, coefs, intercepts, activation, classes):
 def accuracy_of_fits(student, factory, train, test, layers=None, seeds=(0, 1, 2)):
     """Best test accuracy over fits with several random_state values (local minima happen)."""
     X, y = train
-    model = student.sklearn(factory, fits=[(seed, X, y) for seed in seeds], timeout=60.0)
+    model = student.sklearn(factory, fits=[(seed, X, y) for seed in seeds], timeout=60.0,
+                            attributes=("coefs_", "intercepts_", "classes_"))
     activation = model["params"].get("activation")
     if activation not in ACTIVATIONS:
         pytest.fail(f"{factory}: unknown activation {activation!r}")
     best = 0.0
     for fit in model["fits"]:
-        shapes = [tuple(np.shape(W)) for W in fit["coefs"]]
+        shapes = [tuple(np.shape(W)) for W in fit["coefs_"]]
         if layers is not None and shapes != layers:
             pytest.fail(f"{factory}: the fitted network has layers {shapes}, expected {layers}")
-        if len(np.ravel(fit["classes"])) != 2 or np.shape(fit["coefs"][-1])[-1] != 1:
+        if len(np.ravel(fit["classes_"])) != 2 or np.shape(fit["coefs_"][-1])[-1] != 1:
             pytest.fail(f"{factory}: expected a binary classifier with one output unit")
-        predicted = mlp_predict(test[0], fit["coefs"], fit["intercepts"], activation,
-                                np.ravel(fit["classes"]))
+        predicted = mlp_predict(test[0], fit["coefs_"], fit["intercepts_"], activation,
+                                np.ravel(fit["classes_"]))
         best = max(best, float(np.mean(predicted == test[1])))
     return best
