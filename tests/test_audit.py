@@ -24,8 +24,14 @@ def reference_source(course_root):
 
 
 @pytest.fixture(scope="module")
-def mutants(reference_source):
-    return generate(reference_source, "reference/ML06/mlp.py")
+def wrap_calls(course_root):
+    """ML06's own mutation operator (grading.toml [audit] wrap_calls)."""
+    return dict(Course(course_root).settings("ML06").wrap_calls)
+
+
+@pytest.fixture(scope="module")
+def mutants(reference_source, wrap_calls):
+    return generate(reference_source, "reference/ML06/mlp.py", wrap_calls=wrap_calls)
 
 
 def find(mutants, function, operator):
@@ -55,11 +61,11 @@ def edit(path, old, new):
 
 # --- mutation operators -------------------------------------------------------------------
 
-def test_mutants_are_valid_distinct_and_deterministic(mutants, reference_source):
+def test_mutants_are_valid_distinct_and_deterministic(mutants, reference_source, wrap_calls):
     reference_tree = ast.dump(ast.parse(reference_source))
     assert len(mutants) >= 40
-    assert [m.id for m in mutants] == [m.id for m in generate(reference_source,
-                                                               "reference/ML06/mlp.py")]
+    assert [m.id for m in mutants] == [m.id for m in generate(
+        reference_source, "reference/ML06/mlp.py", wrap_calls=wrap_calls)]
     assert len({m.id for m in mutants}) == len(mutants)
     programs = set()
     for mutant in mutants:
@@ -89,7 +95,7 @@ def test_operators_on_a_small_function():
               '    return (-sigmoid(a) + (1 - a)) >= LIMIT\n')
     lines = {m.operator: [line for line in m.diff.splitlines()
                           if line.startswith("+") and not line.startswith("+++")][0]
-             for m in generate(source)}
+             for m in generate(source, wrap_calls={"sigmoid": "(lambda s: s * (1 - s))({})"})}
     assert lines["Constant-0.5->0.4"] == "+LIMIT = 0.4"
     assert lines["Slice-[1:]->[:-1]"] == "+        a -= w[:-1] * 2"
     assert lines["AugAssign-Sub->Add"] == "+        a += w[1:] * 2"
@@ -99,7 +105,7 @@ def test_operators_on_a_small_function():
     assert lines["DropTerm-Add-right"] == "+    return (-sigmoid(a)) >= LIMIT"
     assert lines["DropTerm-Add-left"] == "+    return (1 - a) >= LIMIT"
     assert lines["UnaryOp-USub->none"] == "+    return (sigmoid(a) + (1 - a)) >= LIMIT"
-    assert lines["Call-sigmoid->derivative"] == \
+    assert lines["Call-sigmoid->wrapped"] == \
         "+    return (-(lambda s: s * (1 - s))(sigmoid(a)) + (1 - a)) >= LIMIT"
     assert "Never mutated" not in "".join(lines.values())
 
@@ -121,9 +127,25 @@ def test_probe_tells_equivalent_from_real_mutants(mutants, course_root):
     tie = find(mutants, "predict", "Compare-GtE->Gt")           # only exact ties differ
     real = find(mutants, "gradients", "BinOp-Sub->Add")         # a wrong gradient
     verdicts = probe(course_root / "reference" / "ML06" / "mlp.py",
+                     course_root / "graders" / "ML06" / "audit_probe.py",
                      [(m.id, m.source) for m in (clip, tie, real)], jobs=2)
     assert verdicts[clip.id] is None and verdicts[tie.id] is None
     assert verdicts[real.id] == "gradients H=2 differs"
+
+
+def test_probe_claims_no_equivalence_it_cannot_show(tmp_path):
+    """The old probe called every mutant "equivalent" when reference and mutant raised alike."""
+    reference = tmp_path / "solution.py"
+    reference.write_text("def f(x):\n    return x + 1\n")
+    negated = [("negated", "def f(x):\n    return -(x + 1)\n")]
+    battery = tmp_path / "audit_probe.py"
+    battery.write_text("def battery():\n    return [('g(1)', lambda m: m.g(1))]\n")
+    assert probe(reference, battery, negated)["negated"] == \
+        "unknown: the reference raised AttributeError on g(1)"
+    assert probe(reference, tmp_path / "none.py", negated)["negated"] == \
+        "unknown: no none.py beside the graders"
+    battery.write_text("def battery():\n    return [('f(1)', lambda m: m.f(1))]\n")
+    assert probe(reference, battery, negated)["negated"] == "f(1) differs"
 
 
 # --- usage --------------------------------------------------------------------------------

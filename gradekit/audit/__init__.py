@@ -100,7 +100,7 @@ def _check_library(report, library, results, problems):
         report[example.kind].append(row)
 
 
-def _check_generated(report, chosen, results, reference, jobs, problems):
+def _check_generated(report, chosen, results, reference, battery, jobs, problems):
     """Killed / survived per generated mutant; survivors go through the equivalence probe."""
     rows = []
     for mutant, result in zip(chosen, results):
@@ -113,7 +113,7 @@ def _check_generated(report, chosen, results, reference, jobs, problems):
         rows.append(row)
     # Only survivors need the probe: a killed mutant has already shown it behaves differently.
     survivors = [(row, mutant) for row, mutant in zip(rows, chosen) if row["status"] == "survived"]
-    verdicts = probe(reference, [(m.id, m.source) for _, m in survivors], jobs)
+    verdicts = probe(reference, battery, [(m.id, m.source) for _, m in survivors], jobs)
     for row, mutant in survivors:
         row["probe"] = verdicts[mutant.id]
         if row["probe"] is None:
@@ -140,7 +140,8 @@ def run_audit(course, assignment, *, jobs=None, quick=False, limit=None, only=No
     reference, stub = _reference_file(course, assignment), _release_stub(course, assignment)
     library = load_library(course.graders_dir(assignment), kinds=("mutants", "variants"))
     generated = mutate.generate(reference.read_text(encoding="utf-8"),
-                                str(reference.relative_to(course.root)))
+                                str(reference.relative_to(course.root)),
+                                wrap_calls=dict(course.settings(assignment).wrap_calls))
     try:
         chosen = mutate.select(generated, quick=quick, limit=limit, only=only)
     except ValueError as exc:
@@ -172,7 +173,8 @@ def run_audit(course, assignment, *, jobs=None, quick=False, limit=None, only=No
     _check_library(report, library, results[2:2 + len(library)], problems)
     problems += [f"{row['file']} could not be graded ({row['status']}): {row['error']}"
                  for row in report["mutants"] + report["variants"] if row["status"] != "graded"]
-    _check_generated(report, chosen, results[2 + len(library):], reference, jobs, problems)
+    _check_generated(report, chosen, results[2 + len(library):], reference,
+                     course.graders_dir(assignment) / "audit_probe.py", jobs, problems)
     report["library"] = {
         "mutants_killed": sum(r["ok"] for r in report["mutants"]),
         "mutants": len(report["mutants"]),

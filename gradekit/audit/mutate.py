@@ -15,7 +15,6 @@ COMPARE = {ast.Lt: (ast.LtE, "<", "<="), ast.LtE: (ast.Lt, "<=", "<"),
 PRECEDENCE = {ast.Add: 1, ast.Sub: 1, ast.Mult: 2, ast.Div: 2, ast.FloorDiv: 2, ast.Mod: 2,
               ast.MatMult: 2, ast.Pow: 4}
 ATOMIC = (ast.Name, ast.Constant, ast.Call, ast.Attribute, ast.Subscript, ast.List, ast.Tuple)
-DERIVATIVE = "(lambda s: s * (1 - s))({})"   # g'(a) = g(a) (1 - g(a)) in place of g(a)
 
 
 @dataclass(frozen=True)
@@ -91,8 +90,9 @@ def _new_constant(value):
     return None
 
 
-def _edits(node, text):
-    """(operator name, start, end, replacement) for every mutation of this one node."""
+def _edits(node, text, wrap_calls):
+    """(operator name, start, end, replacement) for every mutation of this one node;
+    wrap_calls {f: "g({})"} are the assignment's own operators (f(...) -> g(f(...)))."""
     out = []
     if isinstance(node, ast.BinOp) and type(node.op) in FLIP:
         new_op, old, new = FLIP[type(node.op)]
@@ -139,9 +139,9 @@ def _edits(node, text):
                             str(index.value + 1)))
     elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
         start, end = text.span(node)
-        if node.func.id == "sigmoid":
-            out.append(("Call-sigmoid->derivative", start, end,
-                        DERIVATIVE.format(text.segment(node))))
+        if node.func.id in wrap_calls:
+            out.append((f"Call-{node.func.id}->wrapped", start, end,
+                        wrap_calls[node.func.id].format(text.segment(node))))
         elif node.func.id == "range" and node.args and not node.keywords:
             stop = node.args[0] if len(node.args) == 1 else node.args[1]
             s, e = text.span(stop)
@@ -173,15 +173,16 @@ def _nodes(scope):
     return [n for n in ast.walk(scope) if id(n) not in skip and hasattr(n, "lineno")]
 
 
-def generate(source, filename="reference.py"):
+def generate(source, filename="reference.py", wrap_calls=None):
     """Every mutant of `source`, in source order, ids unique; same source -> same list."""
+    wrap_calls = wrap_calls or {}
     tree = ast.parse(source)
     text = _Text(source)
     reference_dump = ast.dump(tree)
     candidates = []
     for name, scope in _scopes(tree):
         for node in _nodes(scope):
-            for operator, start, end, replacement in _edits(node, text):
+            for operator, start, end, replacement in _edits(node, text, wrap_calls):
                 candidates.append((start, operator, name, node.lineno,
                                    source[:start] + replacement + source[end:]))
     candidates.sort(key=lambda c: (c[0], c[1]))
