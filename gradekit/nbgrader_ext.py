@@ -24,9 +24,9 @@ from nbgrader.preprocessors import NbGraderPreprocessor, OverwriteCells
 from traitlets import Bool, Unicode
 
 from .course import Course
-from .feedback import FIGURES, figures, missing_reason, visible_output
+from .feedback import pictures
 from .grading.run import grade_bytes
-from .report import MARKS
+from .report import MARKS, visible_output
 
 UNIT_LABEL = re.compile(r"^cell (\d+)$")   # labels of gradekit.submission.notebook_units
 
@@ -211,18 +211,17 @@ class SandboxedGrading(NbGraderPreprocessor):
                                                f"(the rest was still graded): {item['error']}\n"))
 
     def write_figures(self, nb, result, course):
-        images = figures(result, course)
         cells = self.grade_cells(nb)
-        for name, (_, cell_name, caption) in FIGURES.items():
-            cell = cells.get(cell_name)
+        for picture in pictures(result, course):
+            cell = cells.get(picture.cell)
             if cell is None:
                 continue
-            if name in images:   # display_data does not change nbgrader's score
-                data = {"image/png": base64.b64encode(images[name]).decode("ascii"),
-                        "text/plain": caption}
+            if picture.png:   # display_data does not change nbgrader's score
+                data = {"image/png": base64.b64encode(picture.png).decode("ascii"),
+                        "text/plain": picture.caption}
                 cell.outputs.append(nbformat.v4.new_output(
-                    "display_data", data=data, metadata={"image/png": {"alt": caption}}))
+                    "display_data", data=data, metadata={"image/png": {"alt": picture.caption}}))
                 continue
-            note = stdout(f"(no picture: {missing_reason(result, name)})\n")
+            note = stdout(f"(no picture: {picture.missing})\n")
             if note not in cell.outputs:   # two pictures of one missing run: say it once
                 cell.outputs.append(note)

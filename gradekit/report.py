@@ -6,6 +6,13 @@ from .grading.results import GradingResult
 MARKS = {"passed": "PASS", "failed": "FAIL", "error": "ERROR", "timeout": "TIMEOUT"}
 
 
+def visible_output(test):
+    """What a student may see of a test: all of a visible one, one line of a hidden one."""
+    if test.visibility == "hidden":
+        return test.output.splitlines()[0] if test.output.strip() else ""
+    return test.output
+
+
 def to_json_text(result: GradingResult) -> str:
     """Exactly one JSON object (the `gradekit grade --json` schema)."""
     return json.dumps(result.to_json(), indent=2, allow_nan=False)

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from gradekit.course import Course
-from gradekit.feedback import FIGURES, figures, render_html, write_feedback
+from gradekit.feedback import pictures, render_html, write_feedback
 from gradekit.grading import results
 from gradekit.grading.run import grade_path
 
@@ -38,12 +38,12 @@ def graded(tests=(), artifacts=None, **fields):
 
 
 def test_figures_are_small_pngs_for_the_reference(course, artifacts):
-    images = figures(graded(artifacts=artifacts), course)
-    assert set(images) == set(FIGURES)
-    for name, png in images.items():
-        assert png.startswith(PNG), name
-        assert 5_000 < len(png) < 150_000, name
-    page = render_html(graded(artifacts=artifacts), images)
+    drawn = pictures(graded(artifacts=artifacts), course)
+    assert [p.name for p in drawn] == ["boundary_data_1", "losses_data_1", "boundary_xor"]
+    for picture in drawn:
+        assert picture.png.startswith(PNG), picture.name
+        assert 5_000 < len(picture.png) < 150_000, picture.name
+    page = render_html(graded(artifacts=artifacts), drawn)
     assert page.count("src='data:image/png;base64,") == 3 and "Not drawn" not in page
 
 
@@ -53,7 +53,7 @@ def test_student_text_is_escaped(course):
                                 "visible", printed, "test_loss")]
     result = graded(tests, load=[{"unit": "cell 3", "error": "<img src=x onerror=alert(1)>"}],
                     submission={"filename": "<b>me</b>.ipynb", "sha256": "<i>"})
-    page = render_html(result, {})
+    page = render_html(result, [])
     assert "<script>alert" not in page and "&lt;script&gt;alert" in page
     assert "<img src=x" not in page and "<b>me</b>" not in page and "<i>" not in page
 
@@ -61,25 +61,25 @@ def test_student_text_is_escaped(course):
 def test_hidden_tests_show_one_line():
     tests = [results.TestResult("test_xor::test_own_mlp_solves_xor", 0.0, 0.5, "failed", "hidden",
                                 "reaches only 50%\nsecret detail", "test_xor")]
-    page = render_html(graded(tests), {})
+    page = render_html(graded(tests), [])
     assert "reaches only 50%" in page and "secret detail" not in page and "(private)" in page
 
 
 def test_missing_or_broken_artifacts_skip_pictures(course, tmp_path):
-    assert figures(graded(), course) == {}
+    assert [p.png for p in pictures(graded(), course)] == [None, None, None]
     path = write_feedback(graded(), course, tmp_path / "sub" / "feedback.html")
     assert path.read_text().count("Not drawn") == 3
     broken = {"train_data_1": {"W1": np.full((2, 3), np.nan), "w2": np.zeros(3),
                                "losses": "not numbers", "seed": 0}}
-    images = figures(graded(artifacts=broken), course)
-    assert "losses_data_1" not in images and "boundary_xor" not in images
+    drawn = {p.name: p for p in pictures(graded(artifacts=broken), course)}
+    assert drawn["losses_data_1"].png is None and drawn["boundary_xor"].png is None
     assert "the numbers your code returned could not be drawn" in render_html(
-        graded(artifacts=broken), images)
+        graded(artifacts=broken), list(drawn.values()))
 
 
 def test_rejected_upload_page_says_why():
     result = results.GradingResult("ML06", "rejected", error="notebook is not valid JSON <here>")
-    page = render_html(result, {})
+    page = render_html(result, [])
     assert "could not be graded" in page and "&lt;here&gt;" in page
 
 
