@@ -54,7 +54,7 @@ def build_parser():
     serve.add_argument("assignment")
     serve.add_argument("--workers", type=int, default=None, help="worker processes (default: cores)")
 
-    commands.add_parser("demo", help="release ML06, upload sample submissions, export grades")
+    commands.add_parser("demo", help="release, upload the sample submissions, export grades (demo.toml)")
     commands.add_parser("doctor", help="check that grading works here (sandbox, packages, course)")
     return parser
 

@@ -1,58 +1,84 @@
 """`gradekit demo`: the grading server's day in one command, on a private copy of the course.
 
-Releases ML06 (checking release/ is in sync with source/), uploads three sample submissions
-for made-up students (the reference, a typical buggy one, an unfinished one), prints their
-BRUTE reports and where their feedback pages are, and exports the grades.  Everything it
-writes goes to demo_output/ (gitignored): tracked files stay unchanged.
+For every assignment with a graders/<A>/demo.toml: releases it (checking release/ is in sync
+with source/), saves the exercise's own plots when the assignment names a plots module,
+uploads the sample submissions it lists for made-up students, prints their BRUTE reports and
+where their feedback pages are, and exports the grades.  Everything it writes goes to
+demo_output/ (gitignored): tracked files stay unchanged.
+
+    plots = "demo_plots.py"     # optional: save_plots(course_root, folder) in that module
+    [[samples]]
+    student = "alice"
+    file = "reference/A/solution.py"   # relative to the course root
+    what = "the reference solution"
 """
 import shutil
+import types
 from pathlib import Path
 
 from . import release
-from .course import Course
-from .demo_plots import save_reference_plots
+from .course import Course, CourseError
 from .export import main as export_main
+from .settings import read_toml
 from .upload import upload
 
-ASSIGNMENT = "ML06"
 OUTPUT = "demo_output"
-# (student, file, what it shows) -- files shipped with the kit
-SAMPLES = (
-    ("alice", "reference/ML06/mlp.py", "the reference solution, as a script"),
-    ("bob", "graders/ML06/mutants/grad_squared_error_delta.py",
-     "a typical mistake: the squared-error derivative in backprop"),
-    ("carol", "release/ML06/ML06.ipynb", "the untouched student notebook"),
-)
 
 
-def demo_course(root: Path) -> Course:
-    """A fresh copy of the course under demo_output/ with a relaxed upload policy."""
+def demo_assignments(course):
+    """{assignment: its demo.toml as a dict}, for each assignment that has one."""
+    found = {}
+    for path in sorted((course.root / "graders").glob("*/demo.toml")):
+        found[path.parent.name] = read_toml(path)
+    return found
+
+
+def demo_course(root: Path, assignments) -> Course:
+    """A fresh copy of the course under demo_output/ without upload limits."""
     target = root / OUTPUT / "course"
     shutil.rmtree(target, ignore_errors=True)
     course = Course(root).copy_to(target)
-    (target / "gradekit.toml").write_text("[ML06]\nmax_uploads = 0\nmin_interval_s = 0\n")
+    (target / "gradekit.toml").write_text(
+        "".join(f"[{name}]\nmax_uploads = 0\nmin_interval_s = 0\n" for name in assignments))
     return course
 
 
+def save_plots(course, assignment, plots, folder):
+    """Run the assignment's plots module (by path: graders/ is no package)."""
+    path = course.graders_dir(assignment) / plots
+    module = types.ModuleType(f"gradekit_demo_plots_{assignment}")
+    module.__file__ = str(path)
+    exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), module.__dict__)
+    module.save_plots(course.root, folder)
+
+
 def main(*, course_root: Path) -> int:
-    """Release, plots of the reference, three uploads, grades export."""
+    """Release, plots, sample uploads and grades export for each demo assignment."""
     root = Path(course_root).resolve()
-    print("== 1. instructor: gradekit release ML06")
-    code = release.main(assignment=ASSIGNMENT, course_root=root)
-    if code:
-        return code
-    print("\n== 2. the reference solution on the exercise's data (tasks 8-10, 14)")
-    save_reference_plots(root, root / OUTPUT / "plots")
-    course = demo_course(root)
-    print(f"\n== 3. grading server: uploads into {course.root.relative_to(root)}")
-    for student, relative, what in SAMPLES:
-        path = root / relative
-        print(f"\n-- gradekit upload ML06 {path.name} --student {student}   ({what})")
-        outcome = upload(course, ASSIGNMENT, student, path.name, path.read_bytes())
-        print(outcome["text"])
-    print("\n== 4. instructor: gradekit export ML06")
-    export_main(assignment=ASSIGNMENT, course_root=course.root)
-    print((course.root / f"grades-{ASSIGNMENT}.csv").read_text())
-    print(f"Feedback pages: {OUTPUT}/course/uploads/<student>/ML06/*.html; "
-          f"plots: {OUTPUT}/plots/")
+    assignments = demo_assignments(Course(root))
+    if not assignments:
+        raise CourseError(f"no graders/<assignment>/demo.toml under {root}")
+    course = None
+    for assignment, demo in assignments.items():
+        print(f"== 1. instructor: gradekit release {assignment}")
+        code = release.main(assignment=assignment, course_root=root)
+        if code:
+            return code
+        if demo.get("plots"):
+            print(f"\n== 2. the reference solution of {assignment} on the exercise's data")
+            save_plots(Course(root), assignment, demo["plots"], root / OUTPUT / "plots")
+        course = course or demo_course(root, assignments)
+        print(f"\n== 3. grading server: uploads into {course.root.relative_to(root)}")
+        for sample in demo.get("samples", []):
+            path = root / sample["file"]
+            print(f"\n-- gradekit upload {assignment} {path.name} --student {sample['student']}"
+                  f"   ({sample.get('what', '')})")
+            outcome = upload(course, assignment, sample["student"], path.name,
+                             path.read_bytes())
+            print(outcome["text"])
+        print(f"\n== 4. instructor: gradekit export {assignment}")
+        export_main(assignment=assignment, course_root=course.root)
+        print((course.root / f"grades-{assignment}.csv").read_text())
+        print(f"Feedback pages: {OUTPUT}/course/uploads/<student>/{assignment}/*.html; "
+              f"plots: {OUTPUT}/plots/")
     return 0

@@ -1,6 +1,6 @@
 """Course policy for uploads, read from gradekit.toml at the course root.
 
-    [ML06]
+    [ASSIGNMENT]
     deadline = 2026-12-20T23:59:00+01:00   # TOML datetime with offset; omit for none
     late_penalty = "per_day:0.1"           # "none", "zero", or "per_day:FRACTION" of max score
     max_uploads = 30                        # accepted uploads per student (0 = unlimited)

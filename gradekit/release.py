@@ -16,7 +16,7 @@ LEAK_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HID
 # gradebook that somebody saved inside source/.
 INSTRUCTOR_ONLY = ("*.db", "*.db-journal", ".ipynb_checkpoints", "__pycache__", "*.pyc", "feedback")
 INSTRUCTOR_DIRS = ("reference", "graders")
-# Shorter solution lines ("return W1, w2") are too generic to prove a leak.
+# Shorter solution lines ("return a, b") are too generic to prove a leak.
 MIN_DISTINCTIVE = 12
 EXCEPTION_LINE = re.compile(r"^\s*[\w.]*(Error|Exception): ")
 

@@ -1,4 +1,7 @@
-"""The exercise's own plots (tasks 8-10, 14) drawn from the reference, for `gradekit demo`."""
+"""The exercise's own plots (tasks 8-10, 14) drawn from the reference, for `gradekit demo`.
+
+Named by demo.toml (plots = "demo_plots.py"); the demo calls save_plots(course_root, folder).
+"""
 import importlib.util
 from pathlib import Path
 
@@ -63,7 +66,7 @@ def xor_plots(ref, utils, out):
     save(fig, out, "task14_xor_zoomed_out.png")
 
 
-def save_reference_plots(course_root: Path, out: Path):
+def save_plots(course_root: Path, out: Path):
     """Print the reference's training accuracies and save the task 8-10 and 14 plots in out."""
     plt.switch_backend("Agg")   # files only: never open a window or block
     root = Path(course_root).resolve()
