@@ -6,6 +6,9 @@ import numpy as np
 import pytest
 
 COURSE_ROOT = Path(__file__).resolve().parents[1]
+# tests/fixtures/ holds course material (a second assignment's graders are pytest files too):
+# it is copied into temporary courses by the tests, never collected as tests itself.
+collect_ignore = ["fixtures"]
 
 
 def import_file(path, name):
