@@ -6,6 +6,7 @@ and recorded in the gradebook as it finishes (gradebook writes are serialised th
 import json
 import os
 import sys
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -58,13 +59,19 @@ def main(*, assignment: str, jobs: int | None = None, student: str | None = None
     for index, result in grade_all(course, assignment, paths, jobs):
         who = students[index]
         if result.status == "graded":
+            began = time.monotonic()
             when = submitted_at(paths[index])
             penalty = policy.penalty(when, result.max_score)
             gradebook.record(course, assignment, who, result, timestamp=when, penalty=penalty)
+            recorded = time.monotonic()
             folder = course.root / "autograded" / who / assignment
-            write_replace(folder / "report.json", json.dumps(result.to_json(), indent=2))
             from .upload import write_feedback_page
             write_feedback_page(result, course, folder / "feedback.html")
+            # written last, with the seconds this process spent on it (serial), for benchmarks
+            timing = {"gradebook": recorded - began, "feedback": time.monotonic() - recorded,
+                      "grading": result.timing}
+            write_replace(folder / "report.json",
+                          json.dumps(dict(result.to_json(), timing=timing), indent=2))
             rows[who] = (result.score - penalty, result.max_score, result.duration_s, "")
         else:
             rows[who] = (0.0, 0.0, 0.0, result.error)

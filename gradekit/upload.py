@@ -9,6 +9,7 @@ import hashlib
 import json
 import re
 import sys
+import time
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
@@ -50,6 +51,7 @@ def upload(course, assignment, student, filename, data, *, starter=None):
     starter: a warm worker's zygote (gradekit serve); without it a running server grades.
     """
     received = utc_now()
+    began = time.monotonic()
     policy = load_policy(course, assignment)
     valid_id = bool(STUDENT_ID.match(student or "")) and ".." not in student
     folder = course.root / "uploads" / (student if valid_id else "_invalid-student") / assignment
@@ -63,6 +65,7 @@ def upload(course, assignment, student, filename, data, *, starter=None):
                  "filename": filename, "sha256": sha256(data), "archive": archive.name,
                  "student": student if valid_id else repr(student)[:80]}
         append_json_line(folder / "attempts.jsonl", entry)
+        archived = time.monotonic()
         if not valid_id:
             return finish(folder, entry, EXIT_REJECTED, f"invalid student id {student!r}: "
                           "use letters, digits, '.', '_' or '-'", assignment)
@@ -75,6 +78,7 @@ def upload(course, assignment, student, filename, data, *, starter=None):
             return finish(folder, entry, EXIT_REJECTED, f"upload rejected: {exc}", assignment)
         if policy.counts == "latest":   # placed before grading: a killed grading can be redone
             place(course, assignment, student, submission, received)
+    loaded = time.monotonic()
     try:
         if starter is not None:
             result = grade_submission(course, assignment, submission, starter=starter)
@@ -86,6 +90,7 @@ def upload(course, assignment, student, filename, data, *, starter=None):
             "event": "error", "attempt": entry["attempt"], "archive": archive.name,
             "reason": str(exc).splitlines()[0] if str(exc) else type(exc).__name__})
         raise
+    graded = time.monotonic()
     penalty = policy.penalty(received, result.max_score)
     with locked(folder / ".lock"):
         counts = counts_now(folder, policy, entry["attempt"], result.score - penalty)
@@ -96,6 +101,7 @@ def upload(course, assignment, student, filename, data, *, starter=None):
                 place(course, assignment, student, submission, received)
             write_replace(folder / "counted.json", json.dumps(
                 {"attempt": entry["attempt"], "score": result.score - penalty}))
+    recorded = time.monotonic()
     report = result.to_json()
     report["upload"] = {"student": student, "attempt": entry["attempt"],
                         "archive": str(archive.relative_to(course.root)),
@@ -105,11 +111,19 @@ def upload(course, assignment, student, filename, data, *, starter=None):
     write_replace(stem.with_name(stem.name + ".report.json"), json.dumps(report, indent=2))
     write_replace(stem.with_name(stem.name + ".results.json"),
                   json.dumps(to_gradescope(result), indent=2))
+    reported = time.monotonic()
     feedback_page = write_feedback_page(result, course, stem.with_name(stem.name + ".html"))
     append_json_line(folder / "attempts.jsonl", {
         "event": "graded", "attempt": entry["attempt"], "archive": archive.name,
         "score": result.score, "max_score": result.max_score, "late_penalty": penalty,
         "counts": counts})
+    done = time.monotonic()
+    # Seconds per stage, for benchmarks; in the returned (printed) report only, since the
+    # report file is written before the last stages end.  "grading": GradingResult.timing.
+    report["timing"] = {"archive": archived - began, "load": loaded - archived,
+                        "grade": graded - loaded, "gradebook": recorded - graded,
+                        "reports": reported - recorded, "feedback": done - reported,
+                        "total": done - began, "grading": result.timing}
     text = to_text(result) + f"\n\n  attempt {entry['attempt']}, archived as " \
         f"{archive.relative_to(course.root)}"
     if penalty:
