@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .report import MARKS
+from .report import MARKS, visible_output
 
 log = logging.getLogger(__name__)
 DPI = 80
@@ -165,13 +165,6 @@ def missing_reason(result, name):
 
 def data_uri(png):
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-
-
-def visible_output(test):
-    """What a student may see of a test: all of a visible one, one line of a hidden one."""
-    if test.visibility == "hidden":
-        return test.output.splitlines()[0] if test.output.strip() else ""
-    return test.output
 
 
 STYLE = """body{font-family:sans-serif;max-width:60em;margin:1em auto;padding:0 1em}
