@@ -123,7 +123,7 @@ print(json.dumps({"status": result.status, "score": result.score, "max_score": r
 '''
 
 # A gradekit command (gradekit.cli.main, as the console script runs it) with its stages timed
-# by wrapping the functions upload.py, autograde.py and server.py call.  The wrappers are put
+# by wrapping the functions upload.py, autograde.py and the grading seam (gradekit.dispatch) call.  The wrappers are put
 # in when those modules are imported, so the probe imports nothing the command would not (a
 # warm `upload` client imports only the standard library).  Every GradingResult that passes
 # through them is kept with its own timing (a warm server's grade results carry theirs too).
@@ -136,12 +136,12 @@ imported = time.monotonic()
 stages, results, seen = {}, [], set()
 PATCHES = {
     "gradekit.upload": [("load_bytes", "load the upload"),
-                        ("grade_submission", "grade (cold, in this process)"),
                         ("place", "place in submitted/"),
                         ("write_feedback_page", "feedback page")],
+    "gradekit.grading.run": [("grade_submission", "grade (cold, in this process)")],
     "gradekit.gradebook": [("record", "gradebook record")],
-    "gradekit.server": [("grade_remote", "grade (warm server)"),
-                        ("upload_remote", "whole upload done by the warm server")],
+    "gradekit.dispatch.warm": [("grade_remote", "grade (warm server)"),
+                               ("upload_remote", "whole upload done by the warm server")],
     "gradekit.autograde": [],
 }
 depth = [0]
@@ -969,7 +969,8 @@ class Benchmark:
                           for mode, what in keys)
         return ["Where an upload's time goes (each `gradekit upload` ran through a thin wrapper "
                 "of gradekit.cli.main that times the functions upload.py, gradebook.py and "
-                "server.py call, wrapped as they are imported):", "", md_table(headers, rows), "",
+                "gradekit.dispatch call, wrapped as they are imported):", "",
+                md_table(headers, rows), "",
                 f"Heavy libraries the upload process imported: {heavy}."]
 
     def batch_lines(self):

@@ -11,8 +11,8 @@ from pathlib import Path
 from . import release
 from .course import Course
 from .demo_plots import save_reference_plots
+from .dispatch import grader_for
 from .export import main as export_main
-from .upload import upload
 
 ASSIGNMENT = "ML06"
 OUTPUT = "demo_output"
@@ -48,7 +48,7 @@ def main(*, course_root: Path) -> int:
     for student, relative, what in SAMPLES:
         path = root / relative
         print(f"\n-- gradekit upload ML06 {path.name} --student {student}   ({what})")
-        outcome = upload(course, ASSIGNMENT, student, path.name, path.read_bytes())
+        outcome = grader_for(course, ASSIGNMENT).upload(student, path.name, path.read_bytes())
         print(outcome["text"])
     print("\n== 4. instructor: gradekit export ML06")
     export_main(assignment=ASSIGNMENT, course_root=course.root)

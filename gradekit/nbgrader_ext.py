@@ -25,7 +25,7 @@ from traitlets import Bool, Unicode
 
 from .course import Course
 from .feedback import FIGURES, figures, missing_reason
-from .grading.run import grade_bytes
+from .dispatch import grader_for
 from .report import report_lines, visible_output
 
 UNIT_LABEL = re.compile(r"^cell (\d+)$")   # labels of gradekit.submission.notebook_units
@@ -136,9 +136,9 @@ class SandboxedGrading(NbGraderPreprocessor):
 
     @staticmethod
     def grade(course, assignment, notebook_id, nb):
-        """The sanitized notebook as an upload: gradekit's own loader, then grade_submission."""
-        return grade_bytes(course, course.assignment(assignment), f"{notebook_id}.ipynb",
-                           nbformat.writes(nb).encode("utf-8"))
+        """The sanitized notebook graded as an upload of its bytes (gradekit.dispatch)."""
+        return grader_for(course, course.assignment(assignment)).grade(
+            f"{notebook_id}.ipynb", nbformat.writes(nb).encode("utf-8"))
 
     @staticmethod
     def grade_cells(nb):
