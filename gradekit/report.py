@@ -31,12 +31,12 @@ def report_lines(test, *, indent="", message=True) -> list:
     return lines
 
 
-def to_json_text(result: "GradingResult") -> str:
+def to_json_text(result) -> str:
     """Exactly one JSON object (the `gradekit grade --json` schema)."""
     return json.dumps(result.to_json(), indent=2, allow_nan=False)
 
 
-def to_text(result: "GradingResult") -> str:
+def to_text(result) -> str:
     """A BRUTE-like report: the total first, then one line per test, then its message."""
     if result.status == "rejected":
         return f"{result.assignment}: upload rejected: {result.error}"
@@ -52,7 +52,7 @@ def to_text(result: "GradingResult") -> str:
     return "\n".join(lines)
 
 
-def to_gradescope(result: "GradingResult") -> dict:
+def to_gradescope(result) -> dict:
     """Gradescope autograder results.json: hidden tests become visibility 'after_published'."""
     return {
         "score": result.score,
