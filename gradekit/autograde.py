@@ -1,10 +1,10 @@
 """`gradekit autograde ASSIGNMENT [--jobs N] [--student ID]`: grade submitted/ in parallel.
 
-Each submitted/ID/ASSIGNMENT/ASSIGNMENT.ipynb is graded in its own sandbox, `jobs` at a time,
+Each submitted/ID/ASSIGNMENT/ASSIGNMENT.ipynb is graded in its own sandbox, `jobs` at a time
+(by the warm server when one runs, else in a local process pool: gradekit.dispatch decides),
 and recorded in the gradebook as it finishes (gradebook writes are serialised there).
 """
 import json
-import os
 import sys
 import time
 from datetime import datetime, timezone
@@ -14,11 +14,10 @@ from tqdm import tqdm
 
 from . import gradebook
 from .course import Course, CourseError
-from .grading.pool import grade_many
+from .dispatch import grader_for
 from .policy import load_policy
-from .server import grade_remote, is_running
 from .storage import write_replace
-from .upload import STUDENT_ID
+from .upload import STUDENT_ID, write_feedback_page
 
 
 def submitted_notebooks(course, assignment, student=None):
@@ -56,7 +55,7 @@ def main(*, assignment: str, jobs: int | None = None, student: str | None = None
     rows = {}
     bar = tqdm(total=len(paths), unit="nb", desc=f"autograde {assignment}",
                disable=not sys.stderr.isatty())
-    for index, result in grade_all(course, assignment, paths, jobs):
+    for index, result in grader_for(course, assignment).grade_many(paths, jobs):
         who = students[index]
         if result.status == "graded":
             began = time.monotonic()
@@ -65,7 +64,6 @@ def main(*, assignment: str, jobs: int | None = None, student: str | None = None
             gradebook.record(course, assignment, who, result, timestamp=when, penalty=penalty)
             recorded = time.monotonic()
             folder = course.root / "autograded" / who / assignment
-            from .upload import write_feedback_page
             write_feedback_page(result, course, folder / "feedback.html")
             # written last, with the seconds this process spent on it (serial), for benchmarks
             timing = {"gradebook": recorded - began, "feedback": time.monotonic() - recorded,
@@ -79,22 +77,6 @@ def main(*, assignment: str, jobs: int | None = None, student: str | None = None
     bar.close()
     print(summary(assignment, rows))
     return 0 if all(not row[3] for row in rows.values()) else 3
-
-
-def grade_all(course, assignment, paths, jobs):
-    """Through the warm server when one runs (several requests in flight), else a cold pool."""
-    if not is_running(course.root, assignment):
-        yield from grade_many(course, assignment, paths, jobs=jobs)
-        return
-    from concurrent.futures import ThreadPoolExecutor, as_completed
-    with ThreadPoolExecutor(max(1, jobs or os.cpu_count() or 1)) as threads:
-        futures = {threads.submit(grade_remote, course, assignment, p.name, p.read_bytes()): i
-                   for i, p in enumerate(paths)}
-        for future in as_completed(futures):
-            result = future.result()
-            if result is None:   # the server went away: grade this one cold
-                result = next(grade_many(course, assignment, [paths[futures[future]]]))[1]
-            yield futures[future], result
 
 
 def summary(assignment, rows):

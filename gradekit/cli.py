@@ -68,12 +68,7 @@ def dispatch(args):
         from .release import main
         return main(assignment=args.assignment, course_root=Path.cwd())
     if args.command == "upload":
-        from .server import try_upload   # a running server does it all: no heavy imports
-        code = try_upload(assignment=args.assignment, path=args.path, student=args.student,
-                          as_json=args.as_json)
-        if code is not None:
-            return code
-        from .upload import main
+        from .upload_command import main   # standard library only: a warm server may do it all
         return main(assignment=args.assignment, path=args.path, student=args.student,
                     as_json=args.as_json)
     if args.command == "autograde":

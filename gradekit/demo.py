@@ -19,8 +19,8 @@ from pathlib import Path
 from . import release
 from .course import Course, CourseError
 from .export import main as export_main
+from .dispatch import grader_for
 from .settings import read_toml
-from .upload import upload
 
 OUTPUT = "demo_output"
 
@@ -73,8 +73,8 @@ def main(*, course_root: Path) -> int:
             path = root / sample["file"]
             print(f"\n-- gradekit upload {assignment} {path.name} --student {sample['student']}"
                   f"   ({sample.get('what', '')})")
-            outcome = upload(course, assignment, sample["student"], path.name,
-                             path.read_bytes())
+            outcome = grader_for(course, assignment).upload(sample["student"], path.name,
+                                                            path.read_bytes())
             print(outcome["text"])
         print(f"\n== 4. instructor: gradekit export {assignment}")
         export_main(assignment=assignment, course_root=course.root)

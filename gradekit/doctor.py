@@ -109,6 +109,7 @@ def sandbox_modules(course, found):
 
 def check_sandbox(found, modules):
     """Start a real sandbox and import inside it every library the assignments need."""
+    from .sandbox import interpreter
     from .sandbox.client import Sandbox
     try:
         with Sandbox([("doctor", PROBE.format(names=modules))], budget_s=90) as box:
@@ -119,8 +120,9 @@ def check_sandbox(found, modules):
         return
     for name in modules:
         if imported.get(name):
-            found.fail(f"sandbox import {name}", f"{imported[name][:200]}: install it into "
-                                                 f"{sys.prefix}")
+            found.fail(f"sandbox import {name}",
+                       f"the sandbox cannot import it ({imported[name][:200]}): install the "
+                       f"kit's requirements with {interpreter.executable()} -m pip install ...")
         else:
             found.ok(f"sandbox import {name}", "importable inside the sandbox")
     found.ok("sandbox level", f"every grading will report '{level}'")

@@ -3,7 +3,7 @@ import sys
 from pathlib import Path
 
 from .course import Course
-from .grading.run import grade_path
+from .dispatch import grader_for
 from .report import to_json_text, to_text
 
 EXIT_GRADED, EXIT_REJECTED = 0, 2
@@ -12,7 +12,8 @@ EXIT_GRADED, EXIT_REJECTED = 0, 2
 def main(*, assignment: str, path: Path, as_json: bool = False, course_root: Path = Path(".")) -> int:
     """Grade `path` against the hidden graders of `assignment`; exit 0 graded, 2 rejected."""
     course = Course(course_root)
-    result = grade_path(course, course.assignment(assignment), path)
+    assignment = course.assignment(assignment)
+    result = grader_for(course, assignment).grade_file(path)
     print(to_json_text(result) if as_json else to_text(result))
     if result.status == "rejected":
         print(f"gradekit: rejected: {result.error}", file=sys.stderr)

@@ -24,9 +24,9 @@ from nbgrader.preprocessors import NbGraderPreprocessor, OverwriteCells
 from traitlets import Bool, Unicode
 
 from .course import Course
+from .dispatch import grader_for
 from .feedback import pictures
-from .grading.run import grade_bytes
-from .report import MARKS, visible_output
+from .report import report_lines, visible_output
 
 UNIT_LABEL = re.compile(r"^cell (\d+)$")   # labels of gradekit.submission.notebook_units
 
@@ -93,17 +93,6 @@ def stdout(text):
     return nbformat.v4.new_output("stream", name="stdout", text=text)
 
 
-def report_lines(tests):
-    """One line per test and, indented, what the student may see of its message."""
-    lines = []
-    for test in tests:
-        tag = " (private)" if test.visibility == "hidden" else ""
-        lines.append(f"[{MARKS.get(test.status, test.status.upper()):7}] "
-                     f"{test.score:5.2f} / {test.max_score:4.2f}  {test.name}{tag}")
-        lines += ["          " + line for line in visible_output(test).splitlines()]
-    return lines
-
-
 class SandboxedGrading(NbGraderPreprocessor):
     """Score grade cells with gradekit's sandboxed graders instead of executing the notebook."""
 
@@ -147,9 +136,9 @@ class SandboxedGrading(NbGraderPreprocessor):
 
     @staticmethod
     def grade(course, assignment, notebook_id, nb):
-        """The sanitized notebook as an upload: gradekit's own loader, then grade_submission."""
-        return grade_bytes(course, course.assignment(assignment), f"{notebook_id}.ipynb",
-                           nbformat.writes(nb).encode("utf-8"))
+        """The sanitized notebook graded as an upload of its bytes (gradekit.dispatch)."""
+        return grader_for(course, course.assignment(assignment)).grade(
+            f"{notebook_id}.ipynb", nbformat.writes(nb).encode("utf-8"))
 
     @staticmethod
     def grade_cells(nb):
@@ -188,7 +177,7 @@ class SandboxedGrading(NbGraderPreprocessor):
             self.log.warning("grade cell %s is worth %g points, its graders %g: scaled",
                              name, points, most)
         score = round(points * got / most, 4) if most > 0 else points
-        lines = report_lines(tests)
+        lines = [line for test in tests for line in report_lines(test)]
         if score >= points - 1e-9:
             return [stdout("\n".join(lines) + "\n")]
         if score <= 1e-9:

@@ -1,24 +1,42 @@
-"""Render a GradingResult: the pinned JSON, BRUTE-like text, Gradescope's results.json."""
+"""Render a GradingResult: the pinned JSON, BRUTE-like text, Gradescope's results.json.
+
+The rendering rules live here, once, for every output (text, JSON, feedback page, nbgrader):
+`report_lines` writes a test's entry and `visible_output` is what a student may see of a
+test's message.  This module imports nothing of gradekit, so the graders' plugin and the
+result classes can use the rule too.
+"""
 import json
 
-from .grading.results import GradingResult
-
 MARKS = {"passed": "PASS", "failed": "FAIL", "error": "ERROR", "timeout": "TIMEOUT"}
+HIDDEN_LINE_CHARS = 200   # a hidden test shows at most this much of its message's first line
+MESSAGE_INDENT = " " * 10   # a test's message, below its line
 
 
-def visible_output(test):
-    """What a student may see of a test: all of a visible one, one line of a hidden one."""
-    if test.visibility == "hidden":
-        return test.output.splitlines()[0] if test.output.strip() else ""
-    return test.output
+def visible_output(test) -> str:
+    """What a student may see of a test's message: all of a visible test's, only the first
+    line (at most HIDDEN_LINE_CHARS) of a hidden one's, nothing of a blank one."""
+    if test.visibility != "hidden":
+        return test.output
+    return test.output.splitlines()[0][:HIDDEN_LINE_CHARS] if test.output.strip() else ""
 
 
-def to_json_text(result: GradingResult) -> str:
+def report_lines(test, *, indent="", message=True) -> list:
+    """A test's entry in the BRUTE report and the nbgrader outputs: one line (mark, points,
+    name, "(private)" when hidden), then, indented, what the student may see of its message."""
+    tag = " (private)" if test.visibility == "hidden" else ""
+    lines = [f"{indent}[{MARKS.get(test.status, test.status.upper()):7}] "
+             f"{test.score:5.2f} / {test.max_score:4.2f}  {test.name}{tag}"]
+    if message:
+        lines += [indent + MESSAGE_INDENT + line for line in visible_output(test).splitlines()]
+    return lines
+
+
+def to_json_text(result) -> str:
     """Exactly one JSON object (the `gradekit grade --json` schema)."""
     return json.dumps(result.to_json(), indent=2, allow_nan=False)
 
 
-def to_text(result: GradingResult) -> str:
+def to_text(result) -> str:
     """A BRUTE-like report: the total first, then one line per test, then its message."""
     if result.status == "rejected":
         return f"{result.assignment}: upload rejected: {result.error}"
@@ -30,15 +48,11 @@ def to_text(result: GradingResult) -> str:
         lines += [f"    {item['unit']}: {item['error']}" for item in result.load]
     lines.append("")
     for test in result.tests:
-        tag = " (private)" if test.visibility == "hidden" else ""
-        lines.append(f"  [{MARKS.get(test.status, test.status.upper()):7}] "
-                     f"{test.score:5.2f} / {test.max_score:4.2f}  {test.name}{tag}")
-        if test.output and test.status != "passed":
-            lines += [f"            {line}" for line in test.output.splitlines()]
+        lines += report_lines(test, indent="  ", message=test.status != "passed")
     return "\n".join(lines)
 
 
-def to_gradescope(result: GradingResult) -> dict:
+def to_gradescope(result) -> dict:
     """Gradescope autograder results.json: hidden tests become visibility 'after_published'."""
     return {
         "score": result.score,
@@ -47,7 +61,7 @@ def to_gradescope(result: GradingResult) -> dict:
                    else f"Rejected: {result.error}"),
         "tests": [{"name": t.name, "score": t.score, "max_score": t.max_score,
                    "status": "passed" if t.status == "passed" else "failed",
-                   "output": t.output,
+                   "output": visible_output(t),
                    "visibility": "visible" if t.visibility == "visible" else "after_published"}
                   for t in result.tests],
     }

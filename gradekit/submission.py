@@ -38,14 +38,18 @@ class Submission:
 
 def load_submission(path, **options):
     """Read and check `path`; options as for load_bytes."""
+    return load_bytes(Path(path).name, read_upload(path), **options)
+
+
+def read_upload(path) -> bytes:
+    """The bytes of a file to grade; Rejected when it is too large or cannot be read."""
     path = Path(path)
     try:
         if path.stat().st_size > MAX_UPLOAD_BYTES:   # before reading it all into memory
             raise Rejected(f"file is larger than {MAX_UPLOAD_BYTES >> 20} MB")
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise Rejected(f"cannot read {path.name}: {exc.strerror}") from None
-    return load_bytes(path.name, data, **options)
 
 
 def load_bytes(filename, data, *, helpers=(), experiments=(), api=()):

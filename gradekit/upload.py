@@ -1,25 +1,23 @@
-"""`gradekit upload ASSIGNMENT PATH --student ID`: a BRUTE-style upload, graded at once.
+"""A BRUTE-style upload, graded at once: the procedure behind `gradekit upload`.
 
 Order matters: the bytes are archived and flushed before anything else looks at them, so a
 rejected, refused, crashed or killed upload is never lost; grading runs outside the
 student's lock (uploads of different attempts grade in parallel); the gradebook and
-submitted/ are updated under the lock, only by the attempt that counts.
+submitted/ are updated under the lock, only by the attempt that counts.  Who grades is not
+decided here: the caller's grader (gradekit.dispatch) does, and a warm server runs this
+whole procedure in its worker.
 """
 import hashlib
 import json
 import re
-import sys
 import time
 from datetime import datetime
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 import nbformat
 
 from . import gradebook
-from .course import Course, CourseError
-from .grading.run import grade_submission
 from .policy import load_policy, utc_now
-from .server import grade_remote
 from .report import to_gradescope, to_text
 from .storage import append_json_line, locked, read_json_lines, write_new, write_replace
 from .submission import Rejected, load_bytes, script_units
@@ -29,26 +27,10 @@ EXIT_GRADED, EXIT_REJECTED, EXIT_REFUSED = 0, 2, 4
 ARCHIVED_SUFFIXES = (".ipynb", ".py", ".zip")
 
 
-def main(*, assignment: str, path: Path, student: str, as_json: bool = False,
-         course_root: Path = Path(".")) -> int:
-    """Archive, check, grade and record one upload; print the BRUTE report or JSON."""
-    course = Course(course_root)
-    course.assignment(assignment)
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise CourseError(f"cannot read {path}: {exc.strerror}") from None
-    outcome = upload(course, assignment, student, Path(path).name, data)
-    print(json.dumps(outcome["json"], indent=2) if as_json else outcome["text"])
-    if outcome["code"] != EXIT_GRADED:
-        print(f"gradekit: {outcome['json'].get('error')}", file=sys.stderr)
-    return outcome["code"]
-
-
-def upload(course, assignment, student, filename, data, *, starter=None):
+def upload(course, assignment, student, filename, data, *, grader):
     """The whole upload; returns {"code", "json", "text"} (never raises for bad input).
 
-    starter: a warm worker's zygote (gradekit serve); without it a running server grades.
+    grader: grades the attempt (gradekit.dispatch; call its upload() rather than this).
     """
     received = utc_now()
     began = time.monotonic()
@@ -80,11 +62,9 @@ def upload(course, assignment, student, filename, data, *, starter=None):
             place(course, assignment, student, submission, received)
     loaded = time.monotonic()
     try:
-        if starter is not None:
-            result = grade_submission(course, assignment, submission, starter=starter)
-        else:
-            result = (grade_remote(course, assignment, filename, data)   # warm server, if any
-                      or grade_submission(course, assignment, submission))
+        result = grader.grade(filename, data, loaded=submission, student=student,
+                              attempt=entry["attempt"],
+                              archive=str(archive.relative_to(course.root)))
     except RuntimeError as exc:   # ours, not the student's: no score, no upload used up
         append_json_line(folder / "attempts.jsonl", {
             "event": "error", "attempt": entry["attempt"], "archive": archive.name,

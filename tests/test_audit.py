@@ -144,8 +144,8 @@ def test_probe_claims_no_equivalence_it_cannot_show(tmp_path):
         "unknown: the reference raised AttributeError on g(1)"
     assert probe(reference, tmp_path / "none.py", negated)["negated"] == \
         "unknown: no none.py beside the graders"
-    battery.write_text("def battery():\n    return [('f(1)', lambda m: m.f(1))]\n")
-    assert probe(reference, battery, negated)["negated"] == "f(1) differs"
+    battery.write_text("def battery():\n    return [('f(10)', lambda m: m.f(10))]  # f\n")
+    assert probe(reference, battery, negated)["negated"] == "f(10) differs"
 
 
 # --- usage --------------------------------------------------------------------------------

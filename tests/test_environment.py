@@ -111,8 +111,9 @@ def test_missing_library_in_the_sandbox_is_one_line_and_exit_3(layered_env, cour
         "received", "error", "received", "error"]
     doctor = in_env(python, "-m", "gradekit.cli", "doctor", cwd=course_copy)
     assert doctor.returncode == 1, doctor.stdout
-    assert "FAIL  sandbox: the sandbox cannot import sklearn" in doctor.stdout
-    assert "pip install" in doctor.stdout
+    assert "FAIL  sandbox import sklearn.neural_network: the sandbox cannot import it " \
+        "(ModuleNotFoundError" in doctor.stdout
+    assert "-m pip install" in doctor.stdout
     assert doctor.stdout.strip().endswith("fix the FAIL lines above")
 
 

@@ -445,7 +445,8 @@ def test_feedback_page_shows_the_lr01_figure_and_nothing_of_ml06(uploaded):
 
 @pytest.mark.slow
 def test_warm_server_grades_like_cold(course, tmp_path):
-    from gradekit.server import grade_remote, is_running
+    from gradekit.dispatch.jobs import GradeJob
+    from gradekit.dispatch.warm import grade_remote, is_running
     root = private_course(course, tmp_path / "course")
     samples = [root / "reference" / "LR01" / "linreg.py",
                root / "graders" / "LR01" / "mutants" / "bias_last.py",
@@ -460,11 +461,11 @@ def test_warm_server_grades_like_cold(course, tmp_path):
             assert server.poll() is None, "gradekit serve exited"
             time.sleep(0.2)
         for path in samples:
-            warm = grade_remote(Course(root), "LR01", path.name, path.read_bytes())
+            warm = grade_remote(Course(root), GradeJob("LR01", path.name, path.read_bytes()))
             assert warm is not None, "the server did not answer"
             assert comparable(warm.to_json()) == comparable(cold[path]), path.name
-        assert "fit_defaults" in grade_remote(Course(root), "LR01", samples[0].name,
-                                              samples[0].read_bytes()).artifacts
+        job = GradeJob("LR01", samples[0].name, samples[0].read_bytes())
+        assert "fit_defaults" in grade_remote(Course(root), job).artifacts
         upload = gradekit(root, "upload", "LR01", samples[1], "--student", "warm", "--json")
         assert upload.returncode == 0, upload.stderr
         report = json.loads(upload.stdout)

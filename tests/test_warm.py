@@ -11,7 +11,9 @@ from gradekit.course import Course
 from gradekit.grading.run import grade_path
 from gradekit.sandbox import Sandbox
 from gradekit.sandbox.starters import ZygoteStart
-from gradekit.server import grade_remote, is_running
+from gradekit.dispatch import grader_for
+from gradekit.dispatch.jobs import GradeJob
+from gradekit.dispatch.warm import grade_remote, is_running
 
 REPO = Path(__file__).resolve().parents[1]
 COURSE = Course(REPO)
@@ -91,7 +93,8 @@ def test_server_grades_uploads_warm(course_copy):
             assert server.poll() is None, "gradekit serve exited"
             time.sleep(0.2)
         sample = SAMPLES[1]
-        warm = grade_remote(Course(course_copy), "ML06", sample.name, sample.read_bytes())
+        assert grader_for(Course(course_copy), "ML06").transport == "warm"
+        warm = grade_remote(Course(course_copy), GradeJob("ML06", sample.name, sample.read_bytes()))
         assert warm is not None
         cold = grade_path(Course(course_copy), "ML06", sample)
         assert comparable(warm) == comparable(cold)

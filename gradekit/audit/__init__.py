@@ -6,8 +6,8 @@ import time
 from pathlib import Path
 
 from ..course import Course, CourseError
+from ..dispatch import grader_for
 from ..grading.library import load_library
-from ..grading.pool import grade_many
 from . import mutate
 from .equivalence import probe
 from .report import to_json_text, to_text
@@ -51,12 +51,12 @@ def _of(row, cell):
 
 
 def _grade_all(course, assignment, paths, jobs, show_progress):
-    """GradingResults in the order of `paths`, graded `jobs` at a time in the pool."""
+    """GradingResults in the order of `paths`, graded `jobs` at a time."""
     from tqdm import tqdm
     results = [None] * len(paths)
     with tqdm(total=len(paths), desc=f"audit {assignment}", unit="grading", file=sys.stderr,
               disable=not show_progress) as bar:
-        for index, result in grade_many(course, assignment, paths, jobs=jobs):
+        for index, result in grader_for(course, assignment).grade_many(paths, jobs):
             results[index] = result
             bar.update(1)
     return results

@@ -9,6 +9,7 @@ fixture (a proxy to the sandbox) and declare what they are worth with markers:
 """
 import pytest
 
+from ..report import visible_output
 from ..sandbox.client import StudentError
 from .results import TestResult
 
@@ -133,12 +134,12 @@ class GradingPlugin:
             status, fraction = "error", 0.0
             message = "internal grader error (not your fault); the instructors are told"
             self.internal_errors.append(f"{item.nodeid}: {call.excinfo.exconly()}")
-        if hidden:
-            message = message.splitlines()[0][:200] if message else ""
-        elif self.proxy._sandbox.printed:
+        if not hidden and self.proxy._sandbox.printed:
             message += "\n--- your code printed ---\n" + "".join(self.proxy._sandbox.printed)
         module = item.nodeid.split("::")[0].rsplit("/", 1)[-1].removesuffix(".py")
-        return TestResult(name=f"{module}::{item.name}", score=round(points * fraction, 4),
+        test = TestResult(name=f"{module}::{item.name}", score=round(points * fraction, 4),
                           max_score=points, status=status,
                           visibility="hidden" if hidden else "visible",
-                          output=message[:OUTPUT_LIMIT], cell=cell.args[0] if cell else module)
+                          output=message, cell=cell.args[0] if cell else module)
+        test.output = visible_output(test)[:OUTPUT_LIMIT]   # hidden: one line, kept no further
+        return test

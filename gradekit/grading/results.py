@@ -1,6 +1,8 @@
 """Grading results as plain dataclasses; `to_json` gives the pinned report schema."""
 from dataclasses import asdict, dataclass, field
 
+from ..report import visible_output
+
 
 @dataclass
 class TestResult:
@@ -46,8 +48,9 @@ class GradingResult:
             return {"assignment": self.assignment, "status": "rejected", "error": self.error}
         report = asdict(self)
         del report["error"], report["timing"], report["artifacts"]
-        for test in report["tests"]:
-            test.pop("cell")
+        for test, row in zip(self.tests, report["tests"]):
+            row.pop("cell")
+            row["output"] = visible_output(test)   # hidden tests: one line
         report["score"] = round(self.score, 4)
         report["duration_s"] = round(self.duration_s, 3)
         return report

@@ -1,0 +1,42 @@
+"""The one seam that decides how an attempt is graded.
+
+    grader = grader_for(course, assignment)
+    result = grader.grade(filename, data)                 # one file's bytes -> GradingResult
+    result = grader.grade_file(path)                      # a file on disk -> GradingResult
+    for index, result in grader.grade_many(paths, jobs):  # a batch, as the gradings finish
+        ...
+    outcome = grader.upload(student, filename, data)      # a whole BRUTE-style upload
+
+`gradekit grade`, `upload`, `autograde` and `audit` and nbgrader's SandboxedGrading all
+grade through here; nothing else chooses a transport.  The transports:
+
+  warm   a `gradekit serve` answering on the assignment's socket (warm.py; server.py is
+         its other end), which also does whole uploads in its worker;
+  local  this process for one attempt, a process pool for a batch (local.py); always there.
+
+A remote transport gets the local one as its fallback: whatever it fails to grade (no
+answer, an error, a server of another version) is graded here, as if it were not running.
+A new transport (a job queue) is one module with a `connect(course, assignment, fallback)`
+and one entry in REMOTE, nothing more: jobs and results cross it as plain JSON (jobs.py), and
+its workers execute them with local.run_job, as the warm server's workers do.
+
+Standard library only at import time: with a server running, `gradekit upload` hands the
+whole upload over without importing numpy, pytest or nbformat.
+"""
+from . import warm
+from .jobs import Grader
+from .local import LocalGrader
+
+# Tried in order: connect(course, assignment, fallback) -> a Grader if it answers, else None.
+REMOTE = (warm.connect,)
+
+
+def grader_for(course, assignment) -> Grader:
+    """How attempts of `assignment` are graded: the first remote transport that answers,
+    else locally."""
+    local = LocalGrader(course, assignment)
+    for connect in REMOTE:
+        grader = connect(course, assignment, fallback=local)
+        if grader is not None:
+            return grader
+    return local

@@ -1,0 +1,125 @@
+"""What crosses the grading seam: the Grader interface, jobs in and results out as plain JSON.
+
+A job is its identity and inputs (assignment, file name, bytes; an upload's student, and for
+an upload's grading its attempt and archive); a result is a GradingResult's fields with numpy
+arrays tagged as sandbox/codec.py encodes them.  Never pickle: both ends are trusted, but a
+transport may be another process, another version or another machine.
+"""
+import base64
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class GradeJob:
+    """Grade one file; student, attempt and archive say which upload it is, if any."""
+
+    assignment: str
+    filename: str
+    data: bytes
+    student: str | None = None
+    attempt: int | None = None
+    archive: str | None = None   # the archived upload, relative to the course root
+
+    op = "grade"
+
+
+@dataclass(frozen=True)
+class UploadJob:
+    """A whole BRUTE-style upload: archive, check, grade, record, report (upload.py)."""
+
+    assignment: str
+    student: str
+    filename: str
+    data: bytes
+
+    op = "upload"
+
+
+def job_to_wire(job) -> dict:
+    """A job as one JSON object: {"op": "grade" | "upload", ...fields, "data": base64}."""
+    fields = {k: v for k, v in asdict(job).items() if v is not None}
+    return {"op": job.op, **fields, "data": base64.b64encode(job.data).decode("ascii")}
+
+
+def job_from_wire(message: dict):
+    """The job a JSON object describes (TypeError/KeyError/ValueError when it is none)."""
+    fields = dict(message)
+    kind = {"grade": GradeJob, "upload": UploadJob}[fields.pop("op", "grade")]
+    fields["data"] = base64.b64decode(fields["data"], validate=True)
+    return kind(**fields)
+
+
+def to_wire(result) -> dict:
+    """A GradingResult as plain JSON values (arrays of the graders' artifacts tagged)."""
+    data = dict(vars(result), tests=[vars(t) for t in result.tests])
+    data["artifacts"] = _encode(result.artifacts)
+    return data
+
+
+def from_wire(data: dict):
+    """The GradingResult that to_wire gave."""
+    from ..grading.results import GradingResult, TestResult
+    data = dict(data)
+    tests = [TestResult(**t) for t in data.pop("tests")]
+    artifacts = _decode(data.pop("artifacts"))
+    return GradingResult(**data, tests=tests, artifacts=artifacts)
+
+
+def _encode(value):
+    from ..sandbox import codec
+    if isinstance(value, codec.np.ndarray):
+        return codec.encode_input(value)
+    if isinstance(value, dict):
+        return {k: _encode(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_encode(v) for v in value]
+    return value
+
+
+def _decode(value):
+    from ..sandbox import codec
+    if isinstance(value, dict) and "__ndarray__" in value:
+        return codec.decode_input(value)
+    if isinstance(value, dict):
+        return {k: _decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value
+
+
+class Grader:
+    """How attempts of one assignment are graded; grader_for() picks the transport."""
+
+    transport = ""   # "local", "warm", ...
+
+    def __init__(self, course, assignment):
+        self.course, self.assignment = course, assignment
+
+    def grade(self, filename, data, *, loaded=None, **identity):
+        """Grade one file's bytes -> GradingResult ('rejected' for bad input).
+
+        loaded: the caller's Submission of these bytes, which a transport grading in this
+        process may use instead of loading them again; identity: student, attempt, archive.
+        Raises RuntimeError when the grading infrastructure failed (not the student's fault).
+        """
+        raise NotImplementedError
+
+    def grade_file(self, path):
+        """Grade a file on disk; one that cannot be read gives a 'rejected' result."""
+        from ..grading.results import GradingResult
+        from ..submission import Rejected, read_upload
+        try:
+            data = read_upload(path)
+        except Rejected as exc:
+            return GradingResult(self.assignment, "rejected", error=str(exc))
+        return self.grade(Path(path).name, data)
+
+    def grade_many(self, paths, jobs=None):
+        """Yield (index in paths, GradingResult) as gradings finish, about `jobs` at a time;
+        one our infrastructure failed to grade is a result with status 'error'."""
+        raise NotImplementedError
+
+    def upload(self, student, filename, data) -> dict:
+        """The whole upload (upload.py): {"code": exit code, "json": report, "text": BRUTE}."""
+        raise NotImplementedError
