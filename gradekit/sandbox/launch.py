@@ -102,7 +102,9 @@ def make_scratch(uid):
 
 def plan(limits, script="child.py"):
     """Choose the level and build the command line for a fresh sandbox running `script`."""
-    python = os.path.realpath(sys.executable)
+    # A venv's python is a symlink: resolving it would lose the venv (its pyvenv.cfg is
+    # found beside the path as invoked) and with it the site-packages the child imports.
+    python = sys.executable if sys.prefix != sys.base_prefix else os.path.realpath(sys.executable)
     bwrap = bwrap_path()
     if bwrap:
         settings = confinement(limits)
