@@ -409,8 +409,8 @@ def write_stock_config(root, version, lists):
     (root / "nbgrader_config.py").write_text("\n".join(text) + "\n")
 
 
-def notebook_from_script(release_nb, script):
-    """The release notebook with the script's source as the student's code.
+def notebook_from_script(release_nb, source):
+    """The release notebook with a script's source as the student's code.
 
     The source goes into the first answer cell and the other API stubs are emptied: nbgrader
     runs the notebook top to bottom, so its test cells must come after the definitions (an
@@ -425,17 +425,20 @@ def notebook_from_script(release_nb, script):
         raise SystemExit(f"benchmark: release notebook lacks solution cells {missing}")
     for name in API_CELLS:
         ids[name].source = "# implemented in the first answer cell above"
-    ids[API_CELLS[0]].source = script.read_text(encoding="utf-8")
+    ids[API_CELLS[0]].source = source
     return nb
 
 
 def build_submissions(course, quick):
     """{student id: notebook}: the solved notebook, the stub, honest variants, mutants."""
     import nbformat
+    from gradekit.grading.library import load_library
     release_nb = nbformat.read(course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
     solved = nbformat.read(course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
-    variants = sorted((course / "graders" / ASSIGNMENT / "variants").glob("*.py"))
-    mutants = sorted((course / "graders" / ASSIGNMENT / "mutants").glob("*.py"))
+    # a mutant file is an override of its base: Example.source() is the whole submission
+    library = load_library(course / "graders" / ASSIGNMENT, ("variants", "mutants"))
+    variants = [e for e in library if e.kind == "variants"]
+    mutants = [e for e in library if e.kind == "mutants"]
     if not variants or not mutants:
         raise SystemExit("benchmark: graders/ML06/variants or mutants is empty")
     if quick:   # no solved notebook: its demo cells train for tens of seconds
@@ -449,8 +452,9 @@ def build_submissions(course, quick):
         chosen = [("variant", v) for v in variants] + [("mutant", m) for m in picked]
         fixed = [("s01-solved", solved), ("s02-stub", release_nb)]
     found = dict(fixed)
-    for number, (kind, script) in enumerate(chosen, start=3):
-        found[f"s{number:02d}-{kind}-{script.stem}"[:64]] = notebook_from_script(release_nb, script)
+    for number, (kind, example) in enumerate(chosen, start=3):
+        found[f"s{number:02d}-{kind}-{example.path.stem}"[:64]] = \
+            notebook_from_script(release_nb, example.source())
     return found
 
 

@@ -12,6 +12,7 @@ from . import release
 from .course import Course
 from .demo_plots import save_reference_plots
 from .export import main as export_main
+from .grading.library import KINDS, read_example
 from .upload import upload
 
 ASSIGNMENT = "ML06"
@@ -23,6 +24,13 @@ SAMPLES = (
      "a typical mistake: the squared-error derivative in backprop"),
     ("carol", "release/ML06/ML06.ipynb", "the untouched student notebook"),
 )
+
+
+def sample_bytes(path: Path) -> bytes:
+    """What a student would upload: a library mutant is its base plus its override."""
+    if path.parent.name in KINDS:
+        return read_example(path, path.parent.name).source().encode("utf-8")
+    return path.read_bytes()
 
 
 def demo_course(root: Path) -> Course:
@@ -48,7 +56,7 @@ def main(*, course_root: Path) -> int:
     for student, relative, what in SAMPLES:
         path = root / relative
         print(f"\n-- gradekit upload ML06 {path.name} --student {student}   ({what})")
-        outcome = upload(course, ASSIGNMENT, student, path.name, path.read_bytes())
+        outcome = upload(course, ASSIGNMENT, student, path.name, sample_bytes(path))
         print(outcome["text"])
     print("\n== 4. instructor: gradekit export ML06")
     export_main(assignment=ASSIGNMENT, course_root=course.root)
