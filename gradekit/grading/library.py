@@ -83,8 +83,8 @@ def read_example(path, kind):
     example = Example(path, kind, fields[KINDS[kind]],
                       frozenset(f"test_{c.strip()}" for c in checks.split(",") if c.strip()),
                       fields.get("note", ""), fields.get("base", ""))
-    if example.base and not BASE_NAME.match(example.base):
-        raise ValueError(f"{path}: '# base: NAME' names a file of {BASES}/, not a path")
+    if kind == "mutants" and not BASE_NAME.match(example.base):
+        raise ValueError(f"{path}: needs a '# base: NAME' header line, NAME.py in {BASES}/")
     if example.base and kind != "mutants":
         raise ValueError(f"{path}: only mutants name a base; {kind} are graded as they are")
     if example.base and not example.base_path.is_file():
