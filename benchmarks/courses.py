@@ -4,6 +4,7 @@ import shutil
 from pathlib import Path
 
 from gradekit.course import Course
+from gradekit.grading.library import read_example
 
 REPO = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "ML06"
@@ -14,8 +15,8 @@ BATCH_SIZE = 40
 
 
 def library_source(path):
-    """The code of a variant or mutant file of graders/ML06 (the one place that reads them)."""
-    return Path(path).read_text(encoding="utf-8")
+    """The code to grade of a variant or mutant file (a mutant: its base, then its override)."""
+    return read_example(Path(path), Path(path).parent.name).source()
 
 
 def copy_course(target):

@@ -18,11 +18,19 @@ from pathlib import Path
 
 from . import release
 from .course import Course, CourseError
-from .export import main as export_main
 from .dispatch import grader_for
+from .export import main as export_main
+from .grading.library import KINDS, read_example
 from .settings import read_toml
 
 OUTPUT = "demo_output"
+
+
+def sample_bytes(path: Path) -> bytes:
+    """What a student would upload: a library mutant is its base plus its override."""
+    if path.parent.name in KINDS:
+        return read_example(path, path.parent.name).source().encode("utf-8")
+    return path.read_bytes()
 
 
 def demo_assignments(course):
@@ -74,7 +82,7 @@ def main(*, course_root: Path) -> int:
             print(f"\n-- gradekit upload {assignment} {path.name} --student {sample['student']}"
                   f"   ({sample.get('what', '')})")
             outcome = grader_for(course, assignment).upload(sample["student"], path.name,
-                                                            path.read_bytes())
+                                                            sample_bytes(path))
             print(outcome["text"])
         print(f"\n== 4. instructor: gradekit export {assignment}")
         export_main(assignment=assignment, course_root=course.root)

@@ -6,11 +6,12 @@ lose points; these tests hold the graders to it.  Attacks run under both sandbox
 import pytest
 
 from gradekit.course import Course
-from gradekit.grading.library import load_library
-from gradekit.grading.run import grade_path
+from gradekit.grading.library import BASES, load_library
+from gradekit.grading.run import grade_bytes, grade_path
 
 COURSE = Course(__file__.rsplit("/tests/", 1)[0])
 LIBRARY = load_library(COURSE.graders_dir("ML06"))
+MUTANT_BASES = sorted((COURSE.graders_dir("ML06") / "mutants" / BASES).glob("*.py"))
 
 
 def by_kind(kind):
@@ -19,7 +20,16 @@ def by_kind(kind):
 
 def grade(path, **limits):
     """Grade a file of the course's ML06 and check the report is internally consistent."""
-    result = grade_path(COURSE, "ML06", path, **limits)
+    return consistent(grade_path(COURSE, "ML06", path, **limits))
+
+
+def grade_example(example, **limits):
+    """Grade a library file as the library composes it (a mutant: its base plus itself)."""
+    data = example.source().encode("utf-8")
+    return consistent(grade_bytes(COURSE, "ML06", example.path.name, data, **limits))
+
+
+def consistent(result):
     assert result.status == "graded", result.error
     assert result.max_score == pytest.approx(10.0)
     assert result.score == pytest.approx(sum(t.score for t in result.tests))
@@ -54,6 +64,14 @@ def test_release_stub_gets_nothing_and_says_not_implemented():
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("base", MUTANT_BASES, ids=lambda p: p.stem)
+def test_mutant_base_gets_full_marks(base):
+    """A mutant is its base plus one mistake: the base itself must be right."""
+    result = grade(base)
+    assert result.score == pytest.approx(10.0), [t for t in result.tests if t.status != "passed"]
+
+
+@pytest.mark.slow
 def test_audit_of_the_real_graders_passes():
     """CI's audit: every annotated mutant killed where its header says, every honest variant
     at full marks, reference 10, stub 0 (exit 1 names the culprit), plus a few generated
@@ -70,7 +88,7 @@ def test_audit_of_the_real_graders_passes():
 @pytest.mark.parametrize("example", by_kind("attacks"))
 def test_attack_gains_nothing(example, sandbox_mode):
     # a short budget: the endless-loop attacks would otherwise take the default 120 s each
-    result = grade(example.path, budget_s=25.0)
+    result = grade_example(example, budget_s=25.0)
     gained = {cell: got for cell, (got, _) in result.cell_scores().items()
               if cell in example.must_fail and got > 0}
     assert not gained, f"{example.name} ({example.note or example.description}) gained {gained}"
@@ -80,7 +98,8 @@ def test_attack_gains_nothing(example, sandbox_mode):
 @pytest.mark.slow
 def test_grader_is_healthy_after_attacks(sandbox_mode):
     """Files and processes an attack leaves behind do not change the next grading."""
+    attacks = {e.path.name: e for e in LIBRARY if e.kind == "attacks"}
     for name in ("files_for_later_runs.py", "background_writer.py", "fork_bomb_bounded.py"):
-        grade(COURSE.graders_dir("ML06") / "attacks" / name)
+        grade_example(attacks[name])
     result = grade(COURSE.reference_dir("ML06") / "mlp.py")
     assert result.score == pytest.approx(10.0)

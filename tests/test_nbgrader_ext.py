@@ -19,7 +19,7 @@ from nbgrader.api import Gradebook
 
 from gradekit.course import Course
 from gradekit.grading import results, run
-from gradekit.grading.library import load_library
+from gradekit.grading.library import load_library, read_example
 from gradekit.nbgrader_ext import SandboxedGrading
 from gradekit.submission import Rejected
 
@@ -147,7 +147,8 @@ def students(root):
            "stub": release, "tampered": tampered(with_cell(solved, PROBES)),
            "raw_transformer": nbformat.read(graders / "attacks" / "input_transformer.ipynb", 4)}
     for name in MUTANTS:
-        nbs[name] = with_cell(release, (graders / "mutants" / f"{name}.py").read_text())
+        mutant = read_example(graders / "mutants" / f"{name}.py", "mutants")
+        nbs[name] = with_cell(release, mutant.source())   # base plus override
     for name in ("input_transformer", "allclose_patch"):
         attack = nbformat.read(graders / "attacks" / f"{name}.ipynb", as_version=4)
         nbs[name] = attack_in_layout(release, attack)
@@ -208,8 +209,9 @@ def grade_batch(course_root, tmp_path_factory):
     paths = {student: submit(root, student, nb) for student, nb in nbs.items()}
     submit(stock, "input_transformer", nbs["input_transformer"])
     running = [autograde(root), autograde(stock, "--student", "input_transformer")]
-    mutant = root / "graders" / "ML06" / "mutants" / "predict_inverted.py"
-    late = with_cell(nbs["stub"], mutant.read_text())   # submitted after the batch
+    mutant = read_example(root / "graders" / "ML06" / "mutants" / "predict_inverted.py",
+                          "mutants")
+    late = with_cell(nbs["stub"], mutant.source())   # submitted after the batch
     solo = root / "late" / "ML06.ipynb"
     solo.parent.mkdir()
     nbformat.write(late, solo)

@@ -12,16 +12,24 @@ import pytest
 
 from gradekit import gradebook
 from gradekit.course import Course
+from gradekit.grading.library import read_example
 
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE = REPO / "reference" / "ML06" / "mlp.py"
-MUTANT = REPO / "graders" / "ML06" / "mutants" / "grad_sum_not_mean.py"
+MUTANT = read_example(REPO / "graders" / "ML06" / "mutants" / "grad_sum_not_mean.py",
+                      "mutants")
 
 
 def gradekit(course, *args, timeout=300):
     """Run the gradekit command in the course folder; returns the CompletedProcess."""
     return subprocess.run([sys.executable, "-m", "gradekit.cli", *map(str, args)], cwd=course,
                           capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture
+def mutant(tmp_path):
+    """The library mutant as a student would upload it: its base plus its override."""
+    return MUTANT.write_to(tmp_path / "samples")
 
 
 def no_policy_limits(course):
@@ -58,24 +66,24 @@ def test_upload_end_to_end(course_copy):
 
 
 @pytest.mark.slow
-def test_policy_refuses_but_archives(course_copy):
+def test_policy_refuses_but_archives(course_copy, mutant):
     (course_copy / "gradekit.toml").write_text("[ML06]\nmax_uploads = 1\nmin_interval_s = 0\n")
     assert gradekit(course_copy, "upload", "ML06", REFERENCE, "--student", "bob").returncode == 0
-    refused = gradekit(course_copy, "upload", "ML06", MUTANT, "--student", "bob")
+    refused = gradekit(course_copy, "upload", "ML06", mutant, "--student", "bob")
     assert refused.returncode == 4 and "limit of 1 uploads" in refused.stderr
     assert [e["event"] for e in attempts(course_copy, "bob")] == [
         "received", "graded", "received", "refused"]
     archived = sorted((course_copy / "uploads" / "bob" / "ML06").glob("*.py"))
-    assert [p.read_bytes() for p in archived] == [REFERENCE.read_bytes(), MUTANT.read_bytes()]
+    assert [p.read_bytes() for p in archived] == [REFERENCE.read_bytes(), mutant.read_bytes()]
     assert gradebook.scores(Course(course_copy), "ML06")["bob"][0] == 10.0
 
 
 @pytest.mark.slow
-def test_twenty_simultaneous_uploads(course_copy):
+def test_twenty_simultaneous_uploads(course_copy, mutant):
     no_policy_limits(course_copy)
     runs = [subprocess.Popen(
         [sys.executable, "-m", "gradekit.cli", "upload", "ML06",
-         str(REFERENCE if i % 2 else MUTANT), "--student", f"s{i % 10}", "--json"],
+         str(REFERENCE if i % 2 else mutant), "--student", f"s{i % 10}", "--json"],
         cwd=course_copy, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for i in range(20)]
     outputs = [run.communicate(timeout=900) for run in runs]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from gradekit.course import Course
+from gradekit.grading.library import read_example
 from gradekit.grading.run import grade_path
 from gradekit.sandbox import Sandbox
 from gradekit.sandbox.starters import ZygoteStart
@@ -17,9 +18,15 @@ from gradekit.dispatch.warm import grade_remote, is_running
 
 REPO = Path(__file__).resolve().parents[1]
 COURSE = Course(REPO)
-SAMPLES = [REPO / "reference" / "ML06" / "mlp.py",
-           REPO / "graders" / "ML06" / "mutants" / "grad_delta3_sign.py",
+MUTANT = read_example(REPO / "graders" / "ML06" / "mutants" / "grad_delta3_sign.py",
+                      "mutants")
+SAMPLES = [REPO / "reference" / "ML06" / "mlp.py", MUTANT.path,
            REPO / "release" / "ML06" / "ML06.ipynb"]
+
+
+def on_disk(path, folder):
+    """The file to grade: the library mutant composed (base plus override), same name."""
+    return MUTANT.write_to(folder) if path == MUTANT.path else path
 
 
 @pytest.fixture
@@ -38,7 +45,8 @@ def comparable(result):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.stem)
-def test_warm_and_cold_reports_are_identical(path, zygote):
+def test_warm_and_cold_reports_are_identical(path, zygote, tmp_path):
+    path = on_disk(path, tmp_path)
     cold = grade_path(COURSE, "ML06", path)
     warm = grade_path(COURSE, "ML06", path, starter=zygote)
     assert comparable(warm) == comparable(cold)
@@ -83,7 +91,7 @@ def seen():
 
 
 @pytest.mark.slow
-def test_server_grades_uploads_warm(course_copy):
+def test_server_grades_uploads_warm(course_copy, tmp_path):
     server = subprocess.Popen([sys.executable, "-m", "gradekit.cli", "serve", "ML06",
                                "--workers", "1"], cwd=course_copy,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -92,7 +100,7 @@ def test_server_grades_uploads_warm(course_copy):
         while not is_running(course_copy, "ML06") and time.monotonic() < deadline:
             assert server.poll() is None, "gradekit serve exited"
             time.sleep(0.2)
-        sample = SAMPLES[1]
+        sample = on_disk(SAMPLES[1], tmp_path / "samples")
         assert grader_for(Course(course_copy), "ML06").transport == "warm"
         warm = grade_remote(Course(course_copy), GradeJob("ML06", sample.name, sample.read_bytes()))
         assert warm is not None

@@ -151,8 +151,10 @@ def run_audit(course, assignment, *, jobs=None, quick=False, limit=None, only=No
         mutant_paths = [Path(folder) / f"mutant_{n:03d}.py" for n in range(len(chosen))]
         for path, mutant in zip(mutant_paths, chosen):
             path.write_text(mutant.source, encoding="utf-8")
+        # a library mutant is graded as its base plus its override, under its own file name
+        library_paths = [e.write_to(Path(folder) / e.kind) for e in library]
         results = _grade_all(course, assignment,
-                             [reference, stub] + [e.path for e in library] + mutant_paths,
+                             [reference, stub] + library_paths + mutant_paths,
                              jobs, show_progress)
     graded_s = time.monotonic() - started
 
