@@ -81,18 +81,24 @@ def test_composed_source_is_the_base_with_the_override_winning(mutant):
     assert changed <= set(bindings(mutant.path.read_text(encoding="utf-8")))
 
 
+def test_a_mutant_without_a_base_is_a_whole_file(tmp_path):
+    path = tmp_path / "whole.py"
+    path.write_text("# gradekit-mutant: whole\n# must-fail: loss\ndef loss(y, y_hat):\n"
+                    "    return 1.0\n")
+    assert read_example(path, "mutants").source() == path.read_text()
+
+
 def test_variants_and_attacks_are_graded_as_they_are():
     for example in load_library(GRADERS, ("variants", "attacks")):
         assert example.base == "" and example.source() == example.path.read_text("utf-8")
 
 
 @pytest.mark.parametrize("header, error", [
-    ("# gradekit-mutant: no base named\n# must-fail: loss\n", "needs a '# base: NAME'"),
     ("# gradekit-mutant: a path\n# must-fail: loss\n# base: ../vectorised\n",
-     "needs a '# base: NAME'"),
+     "names a file NAME.py"),
     ("# gradekit-mutant: unknown base\n# must-fail: loss\n# base: nosuch\n", "no base"),
 ])
-def test_a_mutant_must_name_an_existing_base(tmp_path, header, error):
+def test_a_named_base_must_exist(tmp_path, header, error):
     (tmp_path / BASES).mkdir()
     (tmp_path / BASES / "vectorised.py").write_text("def loss(y, y_hat):\n    return 0.0\n")
     path = tmp_path / "bad.py"

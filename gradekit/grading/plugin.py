@@ -10,7 +10,7 @@ fixture (a proxy to the sandbox) and declare what they are worth with markers:
 import pytest
 
 from ..report import visible_output
-from ..sandbox.client import StudentError
+from ..sandbox.outcomes import StudentError
 from .results import TestResult
 
 MARKERS = (

@@ -10,34 +10,15 @@ import os
 import selectors
 import signal
 import time
-from dataclasses import dataclass
 
 from ..errors import SandboxError
 from . import codec
 from .diagnose import why_not_started
 from .launch import Limits
+from .outcomes import StudentError, UnitOutcome
 from .starters import ColdStart
 
 MAX_ANSWER_BYTES = 64 << 20
-
-
-class StudentError(Exception):
-    """A student call that produced no usable value; kind says why."""
-
-    KINDS = ("missing", "not_implemented", "exception", "bad_value", "timeout", "crashed")
-
-    def __init__(self, kind, message):
-        super().__init__(message)
-        self.kind = kind
-
-
-@dataclass
-class UnitOutcome:
-    """What happened to one cell or top-level statement while loading."""
-
-    label: str
-    error: str | None
-    output: str = ""
 
 
 class Sandbox:
