@@ -1,5 +1,9 @@
 """Shared fixtures: the course root and the reference solution of ML06."""
+import contextlib
 import importlib.util
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -59,3 +63,28 @@ def course_copy(tmp_path, course_root):
     """A private copy of the course (tmp_path/course), so run-time files stay out of the repo."""
     from gradekit.course import Course
     return Course(course_root).copy_to(tmp_path / "course").root
+
+
+@pytest.fixture
+def warm_server():
+    """serving(course_root, assignment): a context manager running a warm server there."""
+    return serving
+
+
+@contextlib.contextmanager
+def serving(course_root, assignment, patience_s=180):
+    """`gradekit serve ASSIGNMENT --workers 1` in course_root, ready to answer; stopped after."""
+    from gradekit.dispatch.warm import is_running
+    server = subprocess.Popen([sys.executable, "-m", "gradekit.cli", "serve", assignment,
+                               "--workers", "1"], cwd=course_root,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + patience_s
+        while not is_running(course_root, assignment):
+            assert server.poll() is None, "gradekit serve exited"
+            assert time.monotonic() < deadline, "gradekit serve did not get ready"
+            time.sleep(0.2)
+        yield server
+    finally:
+        server.terminate()
+        server.wait(timeout=60)

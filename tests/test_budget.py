@@ -15,7 +15,6 @@ import nbformat
 import pytest
 
 from gradekit.course import Course
-from gradekit.server import is_running
 
 REPO = Path(__file__).resolve().parents[1]
 BUDGET_S = 8
@@ -84,21 +83,11 @@ def test_upload(course, burner):
     uploaded(course, "slowcold", json.loads(done.stdout))
 
 
-def test_upload_through_the_warm_server(course, burner):
-    server = subprocess.Popen([sys.executable, "-m", "gradekit.cli", "serve", "ML06",
-                               "--workers", "1"], cwd=course,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 120
-        while not is_running(course, "ML06"):
-            assert server.poll() is None and time.monotonic() < deadline, "no warm server"
-            time.sleep(0.2)
+def test_upload_through_the_warm_server(course, burner, warm_server):
+    with warm_server(course, "ML06"):
         done = gradekit(course, "upload", "ML06", burner, "--student", "slowwarm", "--json")
-        assert done.returncode == 0, done.stderr
-        uploaded(course, "slowwarm", json.loads(done.stdout))
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    assert done.returncode == 0, done.stderr
+    uploaded(course, "slowwarm", json.loads(done.stdout))
 
 
 def test_stock_nbgrader_autograde(course):

@@ -19,7 +19,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 import types
 from pathlib import Path
 
@@ -444,7 +443,7 @@ def test_feedback_page_shows_the_lr01_figure_and_nothing_of_ml06(uploaded):
 
 
 @pytest.mark.slow
-def test_warm_server_grades_like_cold(course, tmp_path):
+def test_warm_server_grades_like_cold(course, tmp_path, warm_server):
     from gradekit.dispatch.jobs import GradeJob
     from gradekit.dispatch.warm import grade_remote, is_running
     root = private_course(course, tmp_path / "course")
@@ -452,14 +451,7 @@ def test_warm_server_grades_like_cold(course, tmp_path):
                root / "graders" / "LR01" / "mutants" / "bias_last.py",
                root / "release" / "LR01" / "LR01.ipynb"]
     cold = {path: grade_json(root, path) for path in samples}   # before the server starts
-    server = subprocess.Popen([sys.executable, "-m", "gradekit.cli", "serve", "LR01",
-                               "--workers", "1"], cwd=root,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 180
-        while not is_running(root, "LR01") and time.monotonic() < deadline:
-            assert server.poll() is None, "gradekit serve exited"
-            time.sleep(0.2)
+    with warm_server(root, "LR01"):
         for path in samples:
             warm = grade_remote(Course(root), GradeJob("LR01", path.name, path.read_bytes()))
             assert warm is not None, "the server did not answer"
@@ -470,9 +462,6 @@ def test_warm_server_grades_like_cold(course, tmp_path):
         assert upload.returncode == 0, upload.stderr
         report = json.loads(upload.stdout)
         assert report["score"] == cold[samples[1]]["score"] and report["upload"]["attempt"] == 1
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
     assert not is_running(root, "LR01")
 
 

@@ -91,15 +91,8 @@ def seen():
 
 
 @pytest.mark.slow
-def test_server_grades_uploads_warm(course_copy, tmp_path):
-    server = subprocess.Popen([sys.executable, "-m", "gradekit.cli", "serve", "ML06",
-                               "--workers", "1"], cwd=course_copy,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 120
-        while not is_running(course_copy, "ML06") and time.monotonic() < deadline:
-            assert server.poll() is None, "gradekit serve exited"
-            time.sleep(0.2)
+def test_server_grades_uploads_warm(course_copy, tmp_path, warm_server):
+    with warm_server(course_copy, "ML06"):
         sample = on_disk(SAMPLES[1], tmp_path / "samples")
         assert grader_for(Course(course_copy), "ML06").transport == "warm"
         warm = grade_remote(Course(course_copy), GradeJob("ML06", sample.name, sample.read_bytes()))
@@ -114,7 +107,4 @@ def test_server_grades_uploads_warm(course_copy, tmp_path):
         report = json.loads(upload.stdout)
         assert report["score"] == cold.score and report["upload"]["attempt"] == 1
         assert (course_copy / report["upload"]["archive"]).read_bytes() == sample.read_bytes()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     assert not is_running(course_copy, "ML06")
