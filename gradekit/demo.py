@@ -13,7 +13,6 @@ demo_output/ (gitignored): tracked files stay unchanged.
     what = "the reference solution"
 """
 import shutil
-import types
 from pathlib import Path
 
 from . import release
@@ -21,7 +20,7 @@ from .course import Course, CourseError
 from .dispatch import grader_for
 from .export import main as export_main
 from .grading.library import KINDS, read_example
-from .settings import read_toml
+from .settings import load_hook, read_toml
 
 OUTPUT = "demo_output"
 
@@ -53,10 +52,7 @@ def demo_course(root: Path, assignments) -> Course:
 
 def save_plots(course, assignment, plots, folder):
     """Run the assignment's plots module (by path: graders/ is no package)."""
-    path = course.graders_dir(assignment) / plots
-    module = types.ModuleType(f"gradekit_demo_plots_{assignment}")
-    module.__file__ = str(path)
-    exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), module.__dict__)
+    module = load_hook(course.graders_dir(assignment) / plots, f"gradekit_demo_{assignment}")
     module.save_plots(course.root, folder)
 
 

@@ -14,13 +14,13 @@ import base64
 import html
 import io
 import logging
-import types
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from .report import MARKS, visible_output
+from .settings import load_hook
 
 log = logging.getLogger(__name__)
 DPI = 80
@@ -43,10 +43,7 @@ def _hook(path):
     """The assignment's feedback hook as a module (run by path: graders/ is no package)."""
     if not Path(path).is_file():
         return None
-    module = types.ModuleType(f"gradekit_feedback_hook_{abs(hash(path))}")
-    module.__file__ = path
-    exec(compile(Path(path).read_text(encoding="utf-8"), path, "exec"), module.__dict__)
-    return module
+    return load_hook(path, f"gradekit_feedback_hook_{abs(hash(path))}")
 
 
 def hook(course, assignment):
