@@ -17,7 +17,8 @@ from .course import Course, CourseError
 from .dispatch import grader_for
 from .policy import load_policy
 from .storage import write_replace
-from .upload import STUDENT_ID, write_feedback_page
+from .record import write_feedback_page
+from .upload import STUDENT_ID
 
 
 def submitted_notebooks(course, assignment, student=None):

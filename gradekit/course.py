@@ -45,6 +45,11 @@ class Course:
                               " (run gradekit from the course root)")
         return name
 
+    def assignments(self) -> list:
+        """The gradable assignments (graders/<A>/pytest.ini), sorted by name."""
+        return sorted(p.parent.name for p in (self.root / "graders").glob("*/pytest.ini")
+                      if ASSIGNMENT_NAME.match(p.parent.name))
+
     def graders_dir(self, name):
         return self.root / "graders" / name
 

@@ -1,36 +1,63 @@
-"""A BRUTE-style upload, graded at once: the procedure behind `gradekit upload`.
+"""A BRUTE-style upload: received (archived, logged, checked), then graded and recorded.
 
 Order matters: the bytes are archived and flushed before anything else looks at them, so a
 rejected, refused, crashed or killed upload is never lost; grading runs outside the
-student's lock (uploads of different attempts grade in parallel); the gradebook and
-submitted/ are updated under the lock, only by the attempt that counts.  Who grades is not
-decided here: the caller's grader (gradekit.dispatch) does, and a warm server runs this
-whole procedure in its worker.
+student's lock (attempts grade in parallel) and is record.py's job, which the web service
+leaves to its workers and `gradekit upload` does at once.  Who grades is not decided here:
+the caller's grader (gradekit.dispatch) does, and a warm server runs this whole procedure
+in its worker.
 """
 import hashlib
-import json
 import re
 import time
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import PurePosixPath
 
-import nbformat
-
-from . import gradebook
+from . import attempts
+from .attempts import Attempt
+from .record import EXIT_REFUSED, EXIT_REJECTED, grade_attempt
 from .policy import load_policy, utc_now
-from .report import to_gradescope, to_text
-from .storage import append_json_line, locked, read_json_lines, write_new, write_replace
-from .submission import Rejected, load_bytes, script_units
+from .storage import append_json_line, locked, read_json_lines, write_new
+from .submission import Rejected, load_bytes
+from .submitted import place
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-EXIT_GRADED, EXIT_REJECTED, EXIT_REFUSED = 0, 2, 4
 ARCHIVED_SUFFIXES = (".ipynb", ".py", ".zip")
 
 
+@dataclass
+class Received:
+    """An archived and logged upload: `outcome` is set when it was rejected or refused,
+    else it waits for grading as attempt `number` (its Submission already loaded)."""
+
+    number: int
+    archive: str                    # relative to the course root
+    outcome: dict | None = None
+    submission: object = None
+    timing: dict = field(default_factory=dict)
+
+
 def upload(course, assignment, student, filename, data, *, grader):
-    """The whole upload; returns {"code", "json", "text"} (never raises for bad input).
+    """The whole upload at once; returns {"code", "json", "text"} (never raises for bad input).
 
     grader: grades the attempt (gradekit.dispatch; call its upload() rather than this).
+    Raises RuntimeError (the attempt logged as "error", no upload used up) when our
+    grading infrastructure failed.
+    """
+    received = receive(course, assignment, student, filename, data)
+    if received.outcome is not None:
+        return received.outcome
+    return grade_attempt(course, assignment, student, received.number, grader=grader,
+                         loaded=received.submission, last_try=True, timing=received.timing)
+
+
+def receive(course, assignment, student, filename, data) -> Received:
+    """Archive and log the upload, then apply the course policy and load it; no grading.
+
+    What the web service does before it answers; a worker grades the attempt later
+    (record.grade_attempt).  Loading parses the file (notebook JSON, a zip's members) but
+    runs none of it.
     """
     received = utc_now()
     began = time.monotonic()
@@ -39,78 +66,41 @@ def upload(course, assignment, student, filename, data, *, grader):
     folder = course.root / "uploads" / (student if valid_id else "_invalid-student") / assignment
     with locked(folder / ".lock"):
         log = read_json_lines(folder / "attempts.jsonl")
-        attempts = [r for r in log if r["event"] == "received"]
+        earlier = [r for r in log if r["event"] == "received"]
         # refused uploads and those our infrastructure failed to grade use up nothing
-        refused = {r["attempt"] for r in log if r["event"] in ("refused", "error")}
+        unused = {r["attempt"] for r in log if r["event"] in ("refused", "error")}
         archive = write_new(folder / archive_name(received, data, filename), data)
-        entry = {"event": "received", "time": received.isoformat(), "attempt": len(attempts) + 1,
+        entry = {"event": "received", "time": received.isoformat(), "attempt": len(earlier) + 1,
                  "filename": filename, "sha256": sha256(data), "archive": archive.name,
                  "student": student if valid_id else repr(student)[:80]}
         append_json_line(folder / "attempts.jsonl", entry)
         archived = time.monotonic()
+        state = Received(entry["attempt"], str(archive.relative_to(course.root)))
         if not valid_id:
-            return finish(folder, entry, EXIT_REJECTED, f"invalid student id {student!r}: "
-                          "use letters, digits, '.', '_' or '-'", assignment)
-        refusal = refuse(policy, [a for a in attempts if a["attempt"] not in refused], received)
+            state.outcome = finish(folder, entry, EXIT_REJECTED, f"invalid student id "
+                                   f"{student!r}: use letters, digits, '.', '_' or '-'",
+                                   assignment)
+            return state
+        row = Attempt(assignment, student, entry["attempt"], filename, state.archive,
+                      entry["time"], "queued")
+        refusal = refuse(policy, [a for a in earlier if a["attempt"] not in unused], received)
         if refusal:
-            return finish(folder, entry, EXIT_REFUSED, refusal, assignment)
+            state.outcome = finish(folder, entry, EXIT_REFUSED, refusal, assignment)
+            attempts.add(course, replace(row, status="refused", reason=refusal))
+            return state
         try:
-            submission = load_bytes(filename, data, **course.loading_options(assignment))
+            state.submission = load_bytes(filename, data, **course.loading_options(assignment))
         except Rejected as exc:
-            return finish(folder, entry, EXIT_REJECTED, f"upload rejected: {exc}", assignment)
+            reason = f"upload rejected: {exc}"
+            state.outcome = finish(folder, entry, EXIT_REJECTED, reason, assignment)
+            attempts.add(course, replace(row, status="rejected", reason=reason))
+            return state
         if policy.counts == "latest":   # placed before grading: a killed grading can be redone
-            place(course, assignment, student, submission, received)
-    loaded = time.monotonic()
-    try:
-        result = grader.grade(filename, data, loaded=submission, student=student,
-                              attempt=entry["attempt"],
-                              archive=str(archive.relative_to(course.root)))
-    except RuntimeError as exc:   # ours, not the student's: no score, no upload used up
-        append_json_line(folder / "attempts.jsonl", {
-            "event": "error", "attempt": entry["attempt"], "archive": archive.name,
-            "reason": str(exc).splitlines()[0] if str(exc) else type(exc).__name__})
-        raise
-    graded = time.monotonic()
-    penalty = policy.penalty(received, result.max_score)
-    with locked(folder / ".lock"):
-        counts = counts_now(folder, policy, entry["attempt"], result.score - penalty)
-        if counts:
-            gradebook.record(course, assignment, student, result, timestamp=received,
-                             penalty=penalty)
-            if policy.counts == "best":
-                place(course, assignment, student, submission, received)
-            write_replace(folder / "counted.json", json.dumps(
-                {"attempt": entry["attempt"], "score": result.score - penalty}))
-    recorded = time.monotonic()
-    report = result.to_json()
-    report["upload"] = {"student": student, "attempt": entry["attempt"],
-                        "archive": str(archive.relative_to(course.root)),
-                        "received": received.isoformat(), "counts": counts,
-                        "late_penalty": penalty}
-    stem = archive.with_suffix("")
-    write_replace(stem.with_name(stem.name + ".report.json"), json.dumps(report, indent=2))
-    write_replace(stem.with_name(stem.name + ".results.json"),
-                  json.dumps(to_gradescope(result), indent=2))
-    reported = time.monotonic()
-    feedback_page = write_feedback_page(result, course, stem.with_name(stem.name + ".html"))
-    append_json_line(folder / "attempts.jsonl", {
-        "event": "graded", "attempt": entry["attempt"], "archive": archive.name,
-        "score": result.score, "max_score": result.max_score, "late_penalty": penalty,
-        "counts": counts})
-    done = time.monotonic()
-    # Seconds per stage, for benchmarks; in the returned (printed) report only, since the
-    # report file is written before the last stages end.  "grading": GradingResult.timing.
-    report["timing"] = {"archive": archived - began, "load": loaded - archived,
-                        "grade": graded - loaded, "gradebook": recorded - graded,
-                        "reports": reported - recorded, "feedback": done - reported,
-                        "total": done - began, "grading": result.timing}
-    text = to_text(result) + f"\n\n  attempt {entry['attempt']}, archived as " \
-        f"{archive.relative_to(course.root)}"
-    if penalty:
-        text += f"\n  late: {penalty:.2f} points off"
-    if feedback_page:
-        text += f"\n  feedback page: {feedback_page.relative_to(course.root)}"
-    return {"code": EXIT_GRADED, "json": report, "text": text}
+            place(course, assignment, student, state.submission, received)
+        attempts.add(course, row)
+    state.timing = {"began": began, "archive": archived - began,
+                    "load": time.monotonic() - archived}
+    return state
 
 
 def finish(folder, entry, code, reason, assignment):
@@ -134,17 +124,6 @@ def refuse(policy, accepted, now):
     return None
 
 
-def counts_now(folder, policy, attempt, score):
-    """Does this attempt replace the counted one (latest: newer attempt; best: higher score)?"""
-    try:
-        counted = json.loads((folder / "counted.json").read_text())
-    except FileNotFoundError:
-        return True
-    if policy.counts == "best":
-        return score > counted["score"]
-    return attempt > counted["attempt"]
-
-
 def archive_name(received, data, filename):
     suffix = PurePosixPath(filename).suffix.lower()
     suffix = suffix if suffix in ARCHIVED_SUFFIXES else ".upload"
@@ -153,36 +132,3 @@ def archive_name(received, data, filename):
 
 def sha256(data):
     return hashlib.sha256(data).hexdigest()
-
-
-def place(course, assignment, student, submission, received):
-    """submitted/ID/ASSIGNMENT/<notebook>.ipynb and timestamp.txt, where nbgrader expects them."""
-    target = course.root / "submitted" / student / assignment
-    target.mkdir(parents=True, exist_ok=True)
-    notebook = as_notebook(course, assignment, submission)
-    write_replace(target / f"{assignment}.ipynb", nbformat.writes(notebook))
-    write_replace(target / "timestamp.txt", received.strftime("%Y-%m-%d %H:%M:%S.%f UTC"))
-
-
-def as_notebook(course, assignment, submission):
-    """The upload as the assignment's notebook: a script becomes one cell per statement,
-    followed by the release's grade and answer cells (nbgrader restores and scores those)."""
-    if submission.notebook is not None:
-        return submission.notebook
-    release = nbformat.read(course.release_dir(assignment) / f"{assignment}.ipynb", as_version=4)
-    kept = [c for c in release.cells if c.metadata.get("nbgrader", {}).get("grade")]
-    code = [nbformat.v4.new_code_cell(source.lstrip("\n")) for _, source in
-            script_units(submission.source)]
-    intro = nbformat.v4.new_markdown_cell(f"Converted from the uploaded {submission.filename}.")
-    release.cells = [intro] + code + kept
-    return release
-
-
-def write_feedback_page(result, course, path):
-    """The feedback HTML with plots, where the feedback module is available."""
-    try:
-        from .feedback import write_feedback
-    except ImportError:
-        return None
-    return write_feedback(result, course, path)
-

@@ -36,17 +36,37 @@ class UploadJob:
     op = "upload"
 
 
+@dataclass(frozen=True)
+class AttemptJob:
+    """Grade and record a received attempt (record.grade_attempt): its identity only, no
+    bytes and no code; the worker reads the archive.  Safe to deliver more than once."""
+
+    assignment: str
+    student: str
+    attempt: int
+    regrade: bool = False
+
+    op = "attempt"
+
+
+JOB_KINDS = {kind.op: kind for kind in (GradeJob, UploadJob, AttemptJob)}
+
+
 def job_to_wire(job) -> dict:
-    """A job as one JSON object: {"op": "grade" | "upload", ...fields, "data": base64}."""
+    """A job as one JSON object: {"op": "grade" | "upload" | "attempt", ...fields}, the
+    file's bytes (if any) as base64 in "data"."""
     fields = {k: v for k, v in asdict(job).items() if v is not None}
-    return {"op": job.op, **fields, "data": base64.b64encode(job.data).decode("ascii")}
+    if "data" in fields:
+        fields["data"] = base64.b64encode(job.data).decode("ascii")
+    return {"op": job.op, **fields}
 
 
 def job_from_wire(message: dict):
     """The job a JSON object describes (TypeError/KeyError/ValueError when it is none)."""
     fields = dict(message)
-    kind = {"grade": GradeJob, "upload": UploadJob}[fields.pop("op", "grade")]
-    fields["data"] = base64.b64decode(fields["data"], validate=True)
+    kind = JOB_KINDS[fields.pop("op", "grade")]
+    if kind is not AttemptJob:
+        fields["data"] = base64.b64decode(fields["data"], validate=True)
     return kind(**fields)
 
 

@@ -3,15 +3,20 @@
 Also the far end of every remote transport: run_job() executes a job that came over the
 wire.  Standard library only at import time (the graders' libraries load when used).
 """
-from .jobs import Grader, UploadJob, to_wire
+from .jobs import AttemptJob, Grader, UploadJob, to_wire
 
 
 def run_job(course, job, **options) -> dict:
-    """Execute a job here; the plain JSON to answer: an upload's outcome or a grading's result.
+    """Execute a job here; the plain JSON to answer: an upload's or attempt's outcome
+    ({"code", "json", "text"}) or a grading's result.
 
     options: LocalGrader's (a warm worker passes its zygote as starter).
     """
     grader = LocalGrader(course, job.assignment, **options)
+    if isinstance(job, AttemptJob):
+        from ..record import grade_attempt
+        return grade_attempt(course, job.assignment, job.student, job.attempt, grader=grader,
+                             regrade=job.regrade)
     if isinstance(job, UploadJob):
         return grader.upload(job.student, job.filename, job.data)
     return to_wire(grader.grade(job.filename, job.data, student=job.student,

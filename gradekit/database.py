@@ -1,0 +1,100 @@
+"""The course's shared database: attempts and their status, users of the web service.
+
+Everything that more than one process (the web service, its workers, `gradekit upload`,
+Celery workers on other hosts) writes lives here.  The embedded default is SQLite in
+<course>/.gradekit/service.db (WAL, so readers never wait for a writer); a course that grades
+on several hosts names PostgreSQL in gradekit.toml:
+
+    [database]
+    url = "postgresql+psycopg://gradekit@db-host/course"   # or GRADEKIT_DATABASE
+
+SQLAlchemy Core (already installed with nbgrader): tables are created when missing.
+"""
+import os
+import threading
+
+from sqlalchemy import (Boolean, Column, Float, Integer, MetaData, String, Table, Text,
+                        UniqueConstraint, create_engine, event)
+
+from .course import CourseError
+from .settings import SettingsError, read_toml
+
+metadata = MetaData()
+
+# One row per received upload; (assignment, student, number) is the attempt's identity.
+attempts = Table(
+    "gk_attempts", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("assignment", String(64), nullable=False),
+    Column("student", String(80), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("filename", String(255), nullable=False),
+    Column("archive", String(512), nullable=False),   # relative to the course root
+    Column("received", String(40), nullable=False),   # ISO 8601, UTC
+    # queued | grading | graded | rejected | refused | error
+    Column("status", String(16), nullable=False),
+    Column("reason", Text),                           # rejected/refused/error: one line
+    Column("tries", Integer, nullable=False, default=0),
+    Column("score", Float),                           # the graders' score, before penalty
+    Column("max_score", Float),
+    Column("late_penalty", Float),
+    Column("counts", Boolean),
+    Column("report", Text),                           # `gradekit upload --json` when graded
+    Column("updated", String(40)),
+    UniqueConstraint("assignment", "student", "number", name="gk_attempt_identity"),
+)
+
+users = Table(
+    "gk_users", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False, default=""),
+    Column("email", String(200), nullable=False, default=""),
+    Column("role", String(16), nullable=False),       # student | instructor
+    Column("token_sha256", String(64), nullable=False, unique=True),
+)
+
+_engines = {}
+_lock = threading.Lock()
+
+
+def database_url(course) -> str:
+    """GRADEKIT_DATABASE, else gradekit.toml's [database] url, else the course's SQLite file."""
+    url = os.environ.get("GRADEKIT_DATABASE")
+    if not url:
+        try:
+            url = read_toml(course.root / "gradekit.toml").get("database", {}).get("url")
+        except SettingsError as exc:
+            raise CourseError(f"gradekit.toml: {exc}") from None
+    if url:
+        return url
+    folder = course.root / ".gradekit"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return f"sqlite:///{folder / 'service.db'}"
+
+
+def engine_for(course):
+    """The process's engine for the course's database (tables created on first use)."""
+    url = database_url(course)
+    key = (os.getpid(), url)   # an engine must not cross a fork
+    with _lock:
+        engine = _engines.get(key)
+        if engine is None:
+            engine = _make_engine(url)
+            metadata.create_all(engine)
+            _engines[key] = engine
+    return engine
+
+
+def _make_engine(url):
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, connect_args={"timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(connection, _record):
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")    # pages read while workers write
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    return engine

@@ -1,0 +1,60 @@
+"""Warm grading worker processes: what `gradekit serve`, `gradekit web` and `gradekit worker` run.
+
+Each worker process has pytest, numpy, the graders' libraries and the upload path imported,
+and one zygote (a pre-imported sandbox interpreter) per assignment that forks one confined
+child per submission.  Jobs arrive as jobs.py objects and leave as plain JSON (run_job).
+"""
+import multiprocessing
+import os
+import signal
+from concurrent.futures import ProcessPoolExecutor
+
+from ..course import Course
+from .jobs import GradeJob
+from .local import run_job
+
+_zygotes = {}   # this worker process's ZygoteStart per assignment
+
+
+def start(root, assignments, die_with_parent=True):
+    """Import everything once and start a zygote per assignment; grade each stub once so
+    pytest and the graders are warm before the first student's job."""
+    if die_with_parent:
+        import ctypes
+        # A worker must not outlive its parent, even one killed with SIGKILL (its zygotes
+        # follow it: bubblewrap runs with --die-with-parent).
+        ctypes.CDLL(None).prctl(1, int(signal.SIGKILL), 0, 0, 0)   # PR_SET_PDEATHSIG
+    import nbgrader.api  # noqa: F401  (the upload path: gradebook, feedback pages)
+    from .. import feedback, record  # noqa: F401
+    for assignment in assignments:
+        stub = Course(root).release_dir(assignment) / f"{assignment}.ipynb"
+        if stub.exists():
+            run(root, GradeJob(assignment, stub.name, stub.read_bytes()))
+
+
+def run(root, job):
+    """One job in this worker, on the assignment's zygote (a new one if it died)."""
+    from ..sandbox.starters import ZygoteStart
+    zygote = _zygotes.get(job.assignment)
+    if zygote is None or zygote.process.poll() is not None:
+        zygote = _zygotes[job.assignment] = ZygoteStart(
+            preload=Course(root).settings(job.assignment).preload)
+    return run_job(Course(root), job, starter=zygote)
+
+
+def pool(root, assignments, workers=None) -> ProcessPoolExecutor:
+    """`workers` warm worker processes (default: one per core), warmed before it returns."""
+    workers = workers or os.cpu_count() or 1
+    executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=start, initargs=(str(root), list(assignments)))
+    warm(executor, workers)
+    return executor
+
+
+def _pid(_):
+    return os.getpid()
+
+
+def warm(executor, workers):
+    """Start every worker now (each runs `start` first), not at the first job."""
+    list(executor.map(_pid, range(workers)))

@@ -1,0 +1,162 @@
+"""Grade a received attempt and record it, safe to run twice: how every attempt is graded.
+
+A job names an attempt (assignment, student, number), never code; any transport may deliver
+it more than once (a worker lost after grading, before acknowledging; a service restarted
+mid-grading).  So every step is idempotent: the gradebook row and the report files are
+replaced with the same values, the "graded" event is appended only if the attempts log
+lacks it, and an attempt already graded is answered from the database without grading.
+"""
+import json
+import time
+
+from . import attempts, gradebook
+from .policy import load_policy
+from .report import to_gradescope, to_text
+from .storage import append_json_line, locked, read_json_lines, write_replace
+from .submission import Rejected, load_bytes
+from .submitted import place
+
+EXIT_GRADED, EXIT_REJECTED, EXIT_REFUSED = 0, 2, 4
+MAX_TRIES = 3   # gradings our infrastructure failed before the attempt is marked "error"
+
+
+class AttemptNotFound(LookupError):
+    """No received attempt has this identity."""
+
+
+def grade_attempt(course, assignment, student, number, *, grader, loaded=None,
+                  last_try=False, regrade=False, timing=None) -> dict:
+    """Grade attempt `number` of `student` and record it: {"code", "json", "text"}.
+
+    grader: how (gradekit.dispatch); loaded: the Submission of the archive, when the caller
+    has it; last_try: an infrastructure failure marks the attempt "error" at once (else it
+    goes back to "queued" until MAX_TRIES); regrade: grade a graded attempt again.
+    Raises RuntimeError when our infrastructure failed (the attempt is then not charged).
+    """
+    timing = dict(timing or {}, began=(timing or {}).get("began", time.monotonic()))
+    row = attempts.get(course, assignment, student, number)
+    if row is None:
+        raise AttemptNotFound(f"no attempt {number} of {student!r} for {assignment}")
+    if row.status in ("rejected", "refused") or (row.status in attempts.FINAL and not regrade):
+        return stored_outcome(row)
+    attempts.set_status(course, row.key, "grading", count_try=True)
+    data = (course.root / row.archive).read_bytes()
+    folder = (course.root / row.archive).parent
+    if loaded is None:
+        try:
+            loaded = load_bytes(row.filename, data, **course.loading_options(assignment))
+        except Rejected as exc:   # the loading rules changed since it was received
+            reason = f"upload rejected: {exc}"
+            attempts.set_status(course, row.key, "rejected", reason=reason)
+            return stored_outcome(attempts.get(course, *row.key))
+    loaded_at = time.monotonic()
+    try:
+        result = grader.grade(row.filename, data, loaded=loaded, student=student,
+                              attempt=number, archive=row.archive)
+    except RuntimeError as exc:   # ours, not the student's: no score, no upload used up
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if last_try or row.tries + 1 >= MAX_TRIES:
+            append_json_line(folder / "attempts.jsonl", {
+                "event": "error", "attempt": number, "archive": row.archive.rsplit("/", 1)[-1],
+                "reason": reason})
+            attempts.set_status(course, row.key, "error", reason=reason)
+        else:
+            attempts.set_status(course, row.key, "queued", reason=reason)
+        raise
+    timing["grade"] = time.monotonic() - loaded_at
+    return record(course, row, result, loaded, regrade=regrade, timing=timing)
+
+
+def record(course, row, result, submission, *, regrade=False, timing) -> dict:
+    """Write a graded attempt's gradebook row, reports, feedback page and event, once."""
+    policy = load_policy(course, row.assignment)
+    folder = (course.root / row.archive).parent
+    received = _parse_time(row.received)
+    penalty = policy.penalty(received, result.max_score)
+    step = time.monotonic()
+    with locked(folder / ".lock"):
+        counts = counts_now(folder, policy, row.number, result.score - penalty)
+        if counts:
+            gradebook.record(course, row.assignment, row.student, result, timestamp=received,
+                             penalty=penalty)
+            if policy.counts == "best":
+                place(course, row.assignment, row.student, submission, received)
+            write_replace(folder / "counted.json", json.dumps(
+                {"attempt": row.number, "score": result.score - penalty}))
+    timing["gradebook"] = time.monotonic() - step
+    report = result.to_json()
+    report["upload"] = {"student": row.student, "attempt": row.number, "archive": row.archive,
+                        "received": row.received, "counts": counts, "late_penalty": penalty}
+    archive = course.root / row.archive
+    stem = archive.with_suffix("")
+    write_replace(stem.with_name(stem.name + ".report.json"), json.dumps(report, indent=2))
+    write_replace(stem.with_name(stem.name + ".results.json"),
+                  json.dumps(to_gradescope(result), indent=2))
+    step, timing["reports"] = time.monotonic(), time.monotonic() - step
+    feedback_page = write_feedback_page(result, course, stem.with_name(stem.name + ".html"))
+    with locked(folder / ".lock"):
+        event = {"event": "regraded" if regrade else "graded", "attempt": row.number,
+                 "archive": archive.name, "score": result.score,
+                 "max_score": result.max_score, "late_penalty": penalty, "counts": counts}
+        logged = any(r["event"] == "graded" and r["attempt"] == row.number
+                     for r in read_json_lines(folder / "attempts.jsonl"))
+        if regrade or not logged:
+            append_json_line(folder / "attempts.jsonl", event)
+        attempts.set_status(course, row.key, "graded", reason=None, score=result.score,
+                            max_score=result.max_score, late_penalty=penalty, counts=counts,
+                            report=json.dumps(report))
+    done = time.monotonic()
+    timing["feedback"] = done - step
+    # Seconds per stage, for benchmarks; in the returned (printed) report only, since the
+    # report file is written before the last stages end.  "grading": GradingResult.timing.
+    report = dict(report, timing={**{k: v for k, v in timing.items() if k != "began"},
+                                  "total": done - timing["began"], "grading": result.timing})
+    text = to_text(result) + f"\n\n  attempt {row.number}, archived as {row.archive}"
+    if penalty:
+        text += f"\n  late: {penalty:.2f} points off"
+    if feedback_page:
+        text += f"\n  feedback page: {feedback_page.relative_to(course.root)}"
+    return {"code": EXIT_GRADED, "json": report, "text": text}
+
+
+def stored_outcome(row) -> dict:
+    """The outcome of an attempt that needs no grading (rejected, refused, graded, error)."""
+    if row.status == "graded":
+        report = row.report_json()
+        return {"code": EXIT_GRADED, "json": report,
+                "text": f"{row.assignment}: {report['score']:.2f} / {report['max_score']:.2f}"
+                        f" points (attempt {row.number}, graded before)"}
+    if row.status == "error":
+        raise RuntimeError(row.reason or "grading failed")
+    code = EXIT_REFUSED if row.status == "refused" else EXIT_REJECTED
+    return {"code": code, "json": {"assignment": row.assignment, "status": "rejected",
+                                   "error": row.reason},
+            "text": f"{row.assignment}: {row.reason}"}
+
+
+def counts_now(folder, policy, attempt, score):
+    """Does this attempt replace the counted one (latest: newer attempt; best: higher score)?
+    The counted attempt itself, recorded again, still counts."""
+    try:
+        counted = json.loads((folder / "counted.json").read_text())
+    except FileNotFoundError:
+        return True
+    if counted["attempt"] == attempt:
+        return True
+    if policy.counts == "best":
+        return score > counted["score"]
+    return attempt > counted["attempt"]
+
+
+def write_feedback_page(result, course, path):
+    """The feedback HTML with plots, where the feedback module is available."""
+    try:
+        from .feedback import write_feedback
+    except ImportError:
+        return None
+    return write_feedback(result, course, path)
+
+
+def _parse_time(text):
+    from datetime import datetime
+    return datetime.fromisoformat(text)

@@ -1,0 +1,28 @@
+"""submitted/ID/ASSIGNMENT/: where nbgrader's own commands find a student's counted upload."""
+import nbformat
+
+from .storage import write_replace
+from .submission import script_units
+
+
+def place(course, assignment, student, submission, received):
+    """submitted/ID/ASSIGNMENT/<notebook>.ipynb and timestamp.txt, where nbgrader expects them."""
+    target = course.root / "submitted" / student / assignment
+    target.mkdir(parents=True, exist_ok=True)
+    notebook = as_notebook(course, assignment, submission)
+    write_replace(target / f"{assignment}.ipynb", nbformat.writes(notebook))
+    write_replace(target / "timestamp.txt", received.strftime("%Y-%m-%d %H:%M:%S.%f UTC"))
+
+
+def as_notebook(course, assignment, submission):
+    """The upload as the assignment's notebook: a script becomes one cell per statement,
+    followed by the release's grade and answer cells (nbgrader restores and scores those)."""
+    if submission.notebook is not None:
+        return submission.notebook
+    release = nbformat.read(course.release_dir(assignment) / f"{assignment}.ipynb", as_version=4)
+    kept = [c for c in release.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    code = [nbformat.v4.new_code_cell(source.lstrip("\n")) for _, source in
+            script_units(submission.source)]
+    intro = nbformat.v4.new_markdown_cell(f"Converted from the uploaded {submission.filename}.")
+    release.cells = [intro] + code + kept
+    return release
