@@ -31,6 +31,13 @@ from .local import LocalGrader
 REMOTE = (warm.connect,)
 
 
+def queue_for(course, workers=None):
+    """Where received attempts are graded in the background (the web service): this host's
+    warm workers (queue.LocalQueue).  A broker transport adds its queue here."""
+    from .queue import LocalQueue
+    return LocalQueue(course, workers)
+
+
 def grader_for(course, assignment) -> Grader:
     """How attempts of `assignment` are graded: the first remote transport that answers,
     else locally."""
