@@ -9,9 +9,15 @@ COURSE_ROOT = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.course_id = "B3M33UI"
 c.CourseDirectory.root = COURSE_ROOT
 
-# Gradebook: run-time data next to this file, never tracked (.gitignore).  generate_assignment
-# creates the assignment in it on the fly (GenerateAssignment.create_assignment is True).
-c.CourseDirectory.db_url = "sqlite:///" + os.path.join(COURSE_ROOT, "gradebook.db")
+# Gradebook: gradekit's course database when gradekit.toml's [database] url (or
+# GRADEKIT_DATABASE) names one, e.g. PostgreSQL shared by every grading host; else run-time
+# data next to this file, gradebook.db, never tracked (.gitignore).  Asked of gradekit, so
+# nbgrader's commands and gradekit's workers always write the same gradebook.
+# generate_assignment creates the assignment in it on the fly (create_assignment is True).
+from gradekit.course import Course  # noqa: E402
+from gradekit.gradebook import gradebook_url  # noqa: E402
+
+c.CourseDirectory.db_url = gradebook_url(Course(COURSE_ROOT))
 
 # Autograding never executes student code in a Jupyter kernel: gradekit grades every notebook
 # in its sandbox.  Both lists are nbgrader 0.9.6's defaults (nbgrader/converters/autograde.py)

@@ -4,7 +4,7 @@ import sys
 from pathlib import Path
 
 from .course import CourseError
-from .errors import SandboxError
+from .errors import NotGradedYet, SandboxError
 
 EXIT_USAGE, EXIT_INTERNAL = 2, 3
 
@@ -54,6 +54,11 @@ def build_parser():
     serve.add_argument("assignment")
     serve.add_argument("--workers", type=int, default=None, help="worker processes (default: cores)")
 
+    worker = commands.add_parser("worker", help="grade the job queue's jobs on this host "
+                                 "(Celery; [queue] broker in gradekit.toml)")
+    worker.add_argument("--concurrency", type=int, default=None,
+                        help="worker processes (default: cores)")
+
     commands.add_parser("demo", help="release, upload the sample submissions, export grades (demo.toml)")
     commands.add_parser("doctor", help="check that grading works here (sandbox, packages, course)")
     return parser
@@ -80,6 +85,9 @@ def dispatch(args):
     if args.command == "serve":
         from .server import main
         return main(assignment=args.assignment, workers=args.workers)
+    if args.command == "worker":
+        from .worker import main
+        return main(concurrency=args.concurrency)
     if args.command == "doctor":
         from .doctor import main
         return main(course_root=Path.cwd())
@@ -101,7 +109,7 @@ def main(argv=None):
     except CourseError as exc:
         print(f"gradekit: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except SandboxError as exc:   # the sandbox cannot start here: the message names the fix
+    except (SandboxError, NotGradedYet) as exc:   # ours; the message names the fix or what next
         print(f"gradekit: {exc}", file=sys.stderr)
         return EXIT_INTERNAL
     except RuntimeError as exc:   # grading infrastructure (graders, server) failed

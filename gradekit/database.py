@@ -14,10 +14,11 @@ import os
 import threading
 
 from sqlalchemy import (Boolean, Column, Float, Integer, MetaData, String, Table, Text,
-                        UniqueConstraint, create_engine, event)
+                        UniqueConstraint, create_engine, event, text)
 
 from .course import CourseError
 from .settings import SettingsError, read_toml
+from .toolpath import scripts_on_path
 
 metadata = MetaData()
 
@@ -55,16 +56,31 @@ users = Table(
 
 _engines = {}
 _lock = threading.Lock()
+SCHEMA_LOCK = 0x6772616465   # PostgreSQL advisory lock key ("grade"): one schema creator
 
 
-def database_url(course) -> str:
-    """GRADEKIT_DATABASE, else gradekit.toml's [database] url, else the course's SQLite file."""
+def configured_url(course) -> str | None:
+    """GRADEKIT_DATABASE, else gradekit.toml's [database] url, else None (embedded SQLite).
+
+    `postgresql://` and `postgres://` mean psycopg 3, the driver gradekit installs (bare,
+    SQLAlchemy would look for psycopg2)."""
     url = os.environ.get("GRADEKIT_DATABASE")
     if not url:
         try:
             url = read_toml(course.root / "gradekit.toml").get("database", {}).get("url")
         except SettingsError as exc:
             raise CourseError(f"gradekit.toml: {exc}") from None
+    if not url:
+        return None
+    for bare in ("postgresql://", "postgres://"):
+        if url.startswith(bare):
+            return "postgresql+psycopg://" + url[len(bare):]
+    return url
+
+
+def database_url(course) -> str:
+    """The configured database (configured_url), else the course's SQLite file."""
+    url = configured_url(course)
     if url:
         return url
     folder = course.root / ".gradekit"
@@ -80,9 +96,27 @@ def engine_for(course):
         engine = _engines.get(key)
         if engine is None:
             engine = _make_engine(url)
-            metadata.create_all(engine)
+            create_schema(engine, url)
             _engines[key] = engine
     return engine
+
+
+def create_schema(engine, url):
+    """Our tables, created when missing.  A server database is shared by every host, and
+    CREATE TABLE of processes starting at once races in PostgreSQL's catalog (a duplicate
+    key error even with IF NOT EXISTS), so there one process at a time creates (an advisory
+    lock).  nbgrader's gradebook lives in the same database (gradebook.gradebook_url) and is
+    created first: nbgrader stamps its alembic version only into a database without tables.
+    """
+    if engine.dialect.name == "sqlite":   # a file of this host; SQLite serialises writers
+        metadata.create_all(engine)
+        return
+    with engine.begin() as db:
+        db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
+        from nbgrader.api import Gradebook
+        scripts_on_path()   # nbgrader runs `alembic` to stamp a new gradebook
+        Gradebook(url).close()
+        metadata.create_all(db)
 
 
 def _make_engine(url):

@@ -1,13 +1,16 @@
-"""Record scores in nbgrader's gradebook (the gradebook.db that export and formgrader read).
+"""Record scores in nbgrader's gradebook (what export and formgrader read).
 
-SQLite allows one writer: every write here holds a lock file and retries on "database is
-locked" (nbgrader's own commands do not take our lock), so simultaneous uploads and batch
-workers never lose a grade.
+Where: the course database when one is configured (PostgreSQL: grader hosts write grades
+from everywhere; nbgrader_config.py asks gradebook_url too, so nbgrader's own commands
+agree), else gradebook.db at the course root.  SQLite allows one writer: every write here
+holds a lock file and retries on "database is locked" (nbgrader's own commands do not take
+our lock), so simultaneous uploads and batch workers never lose a grade.
 """
 import random
 import time
 import warnings
 
+from .database import configured_url, engine_for
 from .storage import locked
 from .toolpath import scripts_on_path
 
@@ -15,15 +18,19 @@ RETRIES = 20
 
 
 def gradebook_url(course):
-    """Same database as nbgrader_config.py names (sqlite file at the course root)."""
-    return f"sqlite:///{course.root / 'gradebook.db'}"
+    """The configured course database ([database] url, GRADEKIT_DATABASE), else the SQLite
+    file gradebook.db at the course root; nbgrader_config.py sets nbgrader's db_url to this."""
+    return configured_url(course) or f"sqlite:///{course.root / 'gradebook.db'}"
 
 
 def open_gradebook(course):
     """nbgrader's Gradebook of the course (created, with alembic, when it does not exist)."""
     from nbgrader.api import Gradebook
     scripts_on_path()
-    return Gradebook(gradebook_url(course))
+    url = gradebook_url(course)
+    if not url.startswith("sqlite"):
+        engine_for(course)   # a shared database: its schema is created by one process at a time
+    return Gradebook(url)
 
 
 def ensure_assignment(course, assignment):

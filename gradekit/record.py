@@ -41,7 +41,6 @@ def grade_attempt(course, assignment, student, number, *, grader, loaded=None,
         return stored_outcome(row)
     attempts.set_status(course, row.key, "grading", count_try=True)
     data = (course.root / row.archive).read_bytes()
-    folder = (course.root / row.archive).parent
     if loaded is None:
         try:
             loaded = load_bytes(row.filename, data, **course.loading_options(assignment))
@@ -56,15 +55,22 @@ def grade_attempt(course, assignment, student, number, *, grader, loaded=None,
     except RuntimeError as exc:   # ours, not the student's: no score, no upload used up
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         if last_try or row.tries + 1 >= MAX_TRIES:
-            append_json_line(folder / "attempts.jsonl", {
-                "event": "error", "attempt": number, "archive": row.archive.rsplit("/", 1)[-1],
-                "reason": reason})
-            attempts.set_status(course, row.key, "error", reason=reason)
+            give_up(course, row, reason)
         else:
             attempts.set_status(course, row.key, "queued", reason=reason)
         raise
     timing["grade"] = time.monotonic() - loaded_at
     return record(course, row, result, loaded, regrade=regrade, timing=timing)
+
+
+def give_up(course, row, reason):
+    """Our infrastructure failed this attempt for the last time: "error" in the database and
+    the attempts log, for the instructor; no score, and no upload used up (upload.receive
+    does not count attempts with an "error" event)."""
+    append_json_line((course.root / row.archive).parent / "attempts.jsonl", {
+        "event": "error", "attempt": row.number, "archive": row.archive.rsplit("/", 1)[-1],
+        "reason": reason})
+    attempts.set_status(course, row.key, "error", reason=reason)
 
 
 def record(course, row, result, submission, *, regrade=False, timing) -> dict:

@@ -88,3 +88,27 @@ def serving(course_root, assignment, patience_s=180):
     finally:
         server.terminate()
         server.wait(timeout=60)
+
+
+@pytest.fixture
+def redis_server():
+    """A real redis-server on a free loopback port (tests/services.py), stopped after."""
+    from services import RedisServer
+    server = RedisServer()
+    try:
+        server.start()
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A real PostgreSQL cluster for the session; .database() gives each test its own."""
+    from services import PostgresServer
+    server = PostgresServer()
+    try:
+        server.start()
+        yield server
+    finally:
+        server.close()

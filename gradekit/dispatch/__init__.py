@@ -12,7 +12,9 @@ grade through here; nothing else chooses a transport.  The transports:
 
   warm   a `gradekit serve` answering on the assignment's socket (warm.py; server.py is
          its other end), which also does whole uploads in its worker;
-  local  this process for one attempt, a process pool for a batch (local.py); always there.
+  local  this process for one attempt, a process pool for a batch (local.py); always there;
+  broker Celery workers on any number of hosts, when the course names a broker (broker.py,
+         celery_app.py): uploads are queued for them, gradings go to them when one answers.
 
 A remote transport gets the local one as its fallback: whatever it fails to grade (no
 answer, an error, a server of another version) is graded here, as if it were not running.
@@ -23,17 +25,23 @@ its workers execute them with local.run_job, as the warm server's workers do.
 Standard library only at import time: with a server running, `gradekit upload` hands the
 whole upload over without importing numpy, pytest or nbformat.
 """
-from . import warm
+from . import broker, warm
+from .brokerconf import queue_settings
 from .jobs import Grader
 from .local import LocalGrader
 
 # Tried in order: connect(course, assignment, fallback) -> a Grader if it answers, else None.
-REMOTE = (warm.connect,)
+# A course that configures a broker grades through it (broker.py), whatever runs here.
+REMOTE = (broker.connect, warm.connect)
 
 
 def queue_for(course, workers=None):
-    """Where received attempts are graded in the background (the web service): this host's
-    warm workers (queue.LocalQueue).  A broker transport adds its queue here."""
+    """Where received attempts are graded in the background (the web service): the course's
+    broker and its workers on any host when one is configured (broker.BrokerQueue), else
+    this host's warm workers (queue.LocalQueue)."""
+    settings = queue_settings(course)
+    if settings is not None:
+        return broker.BrokerQueue(course, workers, settings=settings)
     from .queue import LocalQueue
     return LocalQueue(course, workers)
 

@@ -45,6 +45,8 @@ class AttemptJob:
     student: str
     attempt: int
     regrade: bool = False
+    archive: str | None = None   # when given, the worker grades only an attempt with this
+                                 # archive (a stale job of a reset database grades nothing)
 
     op = "attempt"
 

@@ -19,6 +19,12 @@ log = logging.getLogger("gradekit.queue")
 BACKOFF_S = (2.0, 8.0, 30.0)
 
 
+def backoff_s(tries):
+    """Seconds to wait before grading again an attempt our infrastructure failed `tries`
+    times (every queue waits the same)."""
+    return BACKOFF_S[min(max(tries, 1), len(BACKOFF_S)) - 1]
+
+
 class LocalQueue:
     """Attempt jobs on `workers` warm worker processes of this host."""
 
@@ -85,7 +91,7 @@ class LocalQueue:
             return self.recover()
         row = attempts.get(self.course, *key)
         if row is not None and row.status == "queued":   # our failure, tries left
-            delay = BACKOFF_S[min(row.tries, len(BACKOFF_S)) - 1]
+            delay = backoff_s(row.tries)
             log.warning("grading %s failed (%s); again in %.0f s", key, error, delay)
             timer = threading.Timer(delay, self.submit, args=(job,))
             timer.daemon = True

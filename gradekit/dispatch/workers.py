@@ -4,9 +4,11 @@ Each worker process has pytest, numpy, the graders' libraries and the upload pat
 and one zygote (a pre-imported sandbox interpreter) per assignment that forks one confined
 child per submission.  Jobs arrive as jobs.py objects and leave as plain JSON (run_job).
 """
+import functools
 import multiprocessing
 import os
 import signal
+import subprocess
 from concurrent.futures import ProcessPoolExecutor
 
 from ..course import Course
@@ -39,7 +41,25 @@ def run(root, job):
     if zygote is None or zygote.process.poll() is not None:
         zygote = _zygotes[job.assignment] = ZygoteStart(
             preload=Course(root).settings(job.assignment).preload)
-    return run_job(Course(root), job, starter=zygote)
+    return run_job(Course(root), job, starter=functools.partial(_fork, zygote))
+
+
+def _fork(zygote, limits):
+    """A sandbox forked from the zygote; one that died (at start: a library the environment
+    lacks) is our failure, said in the words of a cold start (SandboxError), not a broken
+    socket, so the attempt is retried and then marked "error" like any other of ours."""
+    try:
+        return zygote(limits)
+    except OSError as exc:
+        from ..errors import SandboxError
+        from ..sandbox.diagnose import why_not_started
+        try:
+            zygote.process.wait(timeout=5)   # its last words are in its log once it is gone
+        except subprocess.TimeoutExpired:
+            pass
+        zygote.log.seek(0)
+        tail = zygote.log.read()[-400:].decode(errors="replace")
+        raise SandboxError(why_not_started(exc, tail)) from None
 
 
 def pool(root, assignments, workers=None) -> ProcessPoolExecutor:

@@ -1,0 +1,197 @@
+"""Grading on Celery workers through a real Redis broker, the course database in a real
+PostgreSQL (issue 12): the fault tests.  Each scenario runs once; uploads are the reference
+(10/10, seconds of training) or the release stub (0/10, graded in a fraction of a second)."""
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from gradekit import attempts, gradebook
+from gradekit.course import Course
+from gradekit.dispatch import queue_for
+from gradekit.dispatch.broker import wait_final
+from gradekit.dispatch.jobs import AttemptJob
+from gradekit.upload import receive
+from test_environment import layered_env  # noqa: F401  (a fixture: an environment we break)
+
+pytestmark = [pytest.mark.services, pytest.mark.slow]
+
+REPO = Path(__file__).resolve().parents[1]
+REFERENCE = REPO / "reference" / "ML06" / "mlp.py"
+STUB = REPO / "release" / "ML06" / "ML06.ipynb"
+
+
+def write_config(root, broker, max_uploads=0, **queue):
+    """gradekit.toml: no upload limits (unless asked), the broker, a quick sweeper."""
+    settings = {"sweep_s": 1, "grace_s": 2, "time_limit_s": 60, "wait_s": 300, **queue}
+    (root / "gradekit.toml").write_text(
+        f"[ML06]\nmax_uploads = {max_uploads}\nmin_interval_s = 0\n\n[queue]\n"
+        f'broker = "{broker}"\n' + "".join(f"{k} = {v}\n" for k, v in settings.items()))
+
+
+@pytest.fixture
+def setup(course_copy, redis_server, postgres_server, monkeypatch, tmp_path):
+    """A course copy whose broker is a real Redis and whose database a real PostgreSQL."""
+    monkeypatch.setenv("GRADEKIT_DATABASE", postgres_server.database())
+    write_config(course_copy, redis_server.url)
+    course = Course(course_copy)
+    return SimpleNamespace(root=course_copy, course=course, redis=redis_server,
+                           queue=queue_for(course), logs=tmp_path)
+
+
+@contextlib.contextmanager
+def workers(setup, count=1, concurrency=1, python=sys.executable, env=None):
+    """`gradekit worker` processes (their logs in setup.logs), stopped afterwards."""
+    started = []
+    for number in range(count):
+        log = setup.logs / f"worker-{len(list(setup.logs.glob('worker-*')))}.log"
+        with open(log, "w") as handle:
+            started.append((subprocess.Popen(
+                [str(python), "-m", "gradekit.cli", "worker", "--concurrency", str(concurrency)],
+                cwd=setup.root, stdout=handle, stderr=subprocess.STDOUT, env=env,
+                start_new_session=True), log))
+    try:
+        yield [log for _, log in started]
+    finally:
+        for process, _ in started:
+            process.terminate()   # warm shutdown: running jobs finish first
+        for process, log in started:
+            try:
+                process.wait(timeout=90)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+def queue_upload(setup, student, path):
+    """What the web service does: receive the upload, publish its job, answer at once."""
+    received = receive(setup.course, "ML06", student, path.name, path.read_bytes())
+    assert received.outcome is None, received.outcome
+    assert setup.queue.submit(AttemptJob("ML06", student, received.number))
+    return received.number
+
+
+def wait_line(logs, text, patience_s=300):
+    """The first line holding `text` in any of the worker logs."""
+    deadline = time.monotonic() + patience_s
+    while time.monotonic() < deadline:
+        for log in logs:
+            for line in log.read_text().splitlines():
+                if text in line:
+                    return line
+        time.sleep(0.1)
+    raise AssertionError(f"no {text!r} in the worker logs:\n" +
+                         "\n".join(log.read_text()[-3000:] for log in logs))
+
+
+def wait_all_final(setup, students, patience_s=600):
+    rows = [wait_final(setup.course, ("ML06", s, 1), patience_s) for s in students]
+    assert None not in rows, [attempts.get(setup.course, "ML06", s, 1) for s in students]
+    return rows
+
+
+def events(setup, student):
+    log = setup.root / "uploads" / student / "ML06" / "attempts.jsonl"
+    return [json.loads(line)["event"] for line in log.read_text().splitlines()]
+
+
+def assert_graded_once(setup, students):
+    """One "graded" event, one report, one gradebook submission per student's attempt."""
+    for student in students:
+        assert events(setup, student) == ["received", "graded"], student
+        folder = setup.root / "uploads" / student / "ML06"
+        assert len(list(folder.glob("*.report.json"))) == 1, student
+        assert attempts.get(setup.course, "ML06", student, 1).status == "graded"
+    assert sorted(gradebook.scores(setup.course, "ML06")) == sorted(students)
+
+
+def test_worker_killed_mid_grading_is_graded_once_by_another(setup):
+    """SIGKILL of the worker process that grades: Celery hands the job to another process
+    (acks_late + reject_on_worker_lost) and the records show one grading."""
+    with workers(setup, count=2) as logs:
+        queue_upload(setup, "alice", REFERENCE)
+        line = wait_line(logs, "grading ML06/alice attempt 1 (try 1) in worker process")
+        victim = int(line.rsplit(" ", 1)[1])
+        time.sleep(1.5)   # into the student's training
+        assert attempts.get(setup.course, "ML06", "alice", 1).status == "grading"
+        os.kill(victim, signal.SIGKILL)
+        (row,) = wait_all_final(setup, ["alice"])
+        again = wait_line(logs, "grading ML06/alice attempt 1 (try 2) in worker process")
+    assert int(again.rsplit(" ", 1)[1]) != victim
+    assert row.status == "graded" and row.score == 10.0 and row.tries == 2
+    assert_graded_once(setup, ["alice"])
+    assert gradebook.scores(setup.course, "ML06")["alice"][0] == 10.0
+
+
+def test_broker_restart_with_twenty_jobs_queued(setup, monkeypatch):
+    """Redis restarted while a worker grades the first of 20 jobs and 19 wait: all 20 are
+    graded, none twice.  (The fallback sandbox here: the other tests use bubblewrap where
+    it is installed.)"""
+    monkeypatch.setenv("GRADEKIT_SANDBOX", "fallback")
+    students = [f"s{i:02d}" for i in range(20)]
+    with workers(setup, concurrency=1) as logs:
+        wait_line(logs, "ready.")
+        for i, student in enumerate(students):
+            queue_upload(setup, student, REFERENCE if i < 2 else STUB)
+        wait_line(logs, "grading ML06/s00 attempt 1")
+        setup.redis.restart()
+        rows = wait_all_final(setup, students)
+    assert [row.status for row in rows] == ["graded"] * 20
+    assert [row.score for row in rows] == [10.0, 10.0] + [0.0] * 18
+    assert_graded_once(setup, students)
+
+
+def test_uploads_while_no_worker_runs_or_the_broker_is_down(setup):
+    """`gradekit upload` with no worker: archived, logged, queued (exit 3, one line); with
+    the broker down too; a worker started later grades both, each once."""
+    write_config(setup.root, setup.redis.url, wait_s=1)
+    upload = [sys.executable, "-m", "gradekit.cli", "upload", "ML06", str(REFERENCE),
+              "--student"]
+    first = subprocess.run(upload + ["ann"], cwd=setup.root, capture_output=True, text=True)
+    assert first.returncode == 3, first.stderr
+    assert first.stderr.startswith("gradekit: no worker graded attempt 1 within 1 s: it stays "
+                                   "queued") and len(first.stderr.splitlines()) == 1
+    setup.redis.stop()
+    second = subprocess.run(upload + ["ben"], cwd=setup.root, capture_output=True, text=True,
+                            timeout=120)
+    assert second.returncode == 3, second.stderr
+    assert "is not reachable: attempt 1 is archived and queued" in second.stderr
+    assert "Traceback" not in second.stderr
+    for student in ("ann", "ben"):
+        assert events(setup, student) == ["received"]
+        assert attempts.get(setup.course, "ML06", student, 1).status == "queued"
+        archived = list((setup.root / "uploads" / student / "ML06").glob("*.py"))
+        assert [p.read_bytes() for p in archived] == [REFERENCE.read_bytes()]
+    setup.redis.start()
+    with workers(setup, concurrency=2):   # its sweeper publishes ben's lost job
+        rows = wait_all_final(setup, ["ann", "ben"])
+    assert [row.score for row in rows] == [10.0, 10.0]
+    assert_graded_once(setup, ["ann", "ben"])
+
+
+def test_sandbox_that_cannot_start_is_retried_then_error_and_costs_no_upload(
+        setup, layered_env):
+    """A worker whose environment lacks sklearn: the job is tried MAX_TRIES times with
+    backoff, then the attempt is "error" (logged for the instructor, no score), and the
+    student's next upload is not refused by the limit of one upload."""
+    write_config(setup.root, setup.redis.url, max_uploads=1)
+    broken = "raise ModuleNotFoundError(\"No module named 'sklearn' (removed)\", name='sklearn')\n"
+    python = layered_env({"sklearn": broken})
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    with workers(setup, python=python, env=env) as logs:
+        queue_upload(setup, "dora", REFERENCE)
+        (row,) = wait_all_final(setup, ["dora"], patience_s=300)
+        wait_line(logs, "failed for the last time")
+    assert row.status == "error" and row.tries == 3 and row.score is None
+    assert "sandbox cannot import sklearn" in row.reason
+    assert events(setup, "dora") == ["received", "error"]
+    assert "dora" not in gradebook.scores(setup.course, "ML06")
+    again = receive(setup.course, "ML06", "dora", STUB.name, STUB.read_bytes())
+    assert again.outcome is None and again.number == 2   # not refused: no upload used up
