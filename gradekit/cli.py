@@ -59,6 +59,22 @@ def build_parser():
     worker.add_argument("--concurrency", type=int, default=None,
                         help="worker processes (default: cores)")
 
+    web = commands.add_parser("web", help="the course's upload service for students and instructors")
+    web.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    web.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    web.add_argument("--workers", type=int, default=None,
+                     help="grading worker processes (default: cores)")
+
+    people = commands.add_parser("users", help="the web service's students and instructors")
+    people_commands = people.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    add = people_commands.add_parser("add", help="add a user (or give them a new token)")
+    add.add_argument("user_id", metavar="ID")
+    add.add_argument("--role", choices=("student", "instructor"), default="student")
+    add.add_argument("--name", default="")
+    roster = people_commands.add_parser("import", help="add the users of a roster CSV")
+    roster.add_argument("roster", type=Path, help="columns id,name,email[,role]")
+    roster.add_argument("--to", type=Path, default=None, help="tokens CSV (default tokens.csv)")
+
     commands.add_parser("demo", help="release, upload the sample submissions, export grades (demo.toml)")
     commands.add_parser("doctor", help="check that grading works here (sandbox, packages, course)")
     return parser
@@ -88,6 +104,15 @@ def dispatch(args):
     if args.command == "worker":
         from .worker import main
         return main(concurrency=args.concurrency)
+    if args.command == "web":
+        from .web_command import main
+        return main(host=args.host, port=args.port, workers=args.workers)
+    if args.command == "users" and args.users_command == "add":
+        from .users import main_add
+        return main_add(user_id=args.user_id, role=args.role, name=args.name)
+    if args.command == "users":
+        from .users import main_import
+        return main_import(roster=args.roster, to=args.to)
     if args.command == "doctor":
         from .doctor import main
         return main(course_root=Path.cwd())

@@ -32,16 +32,21 @@ def rows(course, assignment):
         return table
 
 
-def main(*, assignment: str, to: Path | None = None, course_root: Path = Path(".")) -> int:
-    course = Course(course_root)
-    course.assignment(assignment)
-    table = rows(course, assignment)
+def csv_text(table) -> str:
+    """rows() as CSV (the columns of the first row; the basic ones when there is none)."""
     buffer = io.StringIO()
     fields = list(table[0]) if table else ["student", "score", "max_score", "late_penalty"]
     writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     writer.writerows(table)
+    return buffer.getvalue()
+
+
+def main(*, assignment: str, to: Path | None = None, course_root: Path = Path(".")) -> int:
+    course = Course(course_root)
+    course.assignment(assignment)
+    table = rows(course, assignment)
     target = to or course.root / f"grades-{assignment}.csv"
-    Path(target).write_text(buffer.getvalue(), encoding="utf-8")
+    Path(target).write_text(csv_text(table), encoding="utf-8")
     print(f"gradekit: {len(table)} grades of {assignment} written to {target}")
     return 0

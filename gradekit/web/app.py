@@ -1,0 +1,75 @@
+"""The Starlette application: routes, sessions, the size cap, errors, the grading queue."""
+import contextlib
+import threading
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.responses import JSONResponse, PlainTextResponse
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from ..submission import MAX_UPLOAD_BYTES
+from . import api, instructor, pages
+from .auth import Guard, course_secret
+from .limits import BodyLimit
+from .render import to_sign_in
+
+HERE = Path(__file__).parent
+FORM_OVERHEAD = 64 << 10   # multipart boundaries and the other fields of an upload form
+templates = Jinja2Templates(directory=HERE / "templates")
+
+
+def error_response(request, exc):
+    """Errors as {"error": ...} for the API, a short page for a browser (always one line)."""
+    status = getattr(exc, "status_code", 500)
+    detail = getattr(exc, "detail", None) or "internal error"
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": detail}, status, headers=getattr(exc, "headers", None))
+    if status == 401:
+        return to_sign_in(request)
+    return templates.TemplateResponse(request, "error.html", {"status": status, "detail": detail},
+                                      status_code=status)
+
+
+async def _http_error(request, exc):
+    return error_response(request, exc)
+
+
+async def _crash(request, exc):
+    import logging
+    logging.getLogger("gradekit.web").exception("request failed: %s", request.url.path)
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": "internal error (logged on the server)"}, 500)
+    return PlainTextResponse("internal error (logged on the server)", 500)
+
+
+def build_app(course, queue, *, secure_cookies=False) -> Starlette:
+    """The service for `course`; `queue` grades received attempts (dispatch.queue_for)."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        # Workers warm up in the background (seconds): pages and uploads are served
+        # meanwhile, and the queue grades what arrived (and what a stop left) when ready.
+        starter = threading.Thread(target=queue.start, name="gradekit-queue", daemon=True)
+        starter.start()
+        yield
+        queue.close()
+
+    app = Starlette(
+        routes=api.routes + pages.routes + instructor.routes + [
+            Mount("/static", StaticFiles(directory=HERE / "static"), name="static")],
+        middleware=[
+            Middleware(BodyLimit, max_bytes=MAX_UPLOAD_BYTES + FORM_OVERHEAD),
+            Middleware(SessionMiddleware, secret_key=course_secret(course),
+                       session_cookie="gradekit_session", same_site="lax",
+                       https_only=secure_cookies, max_age=12 * 3600)],
+        exception_handlers={HTTPException: _http_error, Exception: _crash},
+        lifespan=lifespan)
+    app.state.course, app.state.queue, app.state.guard = course, queue, Guard()
+    app.state.templates = templates
+    return app
+

@@ -1,0 +1,94 @@
+"""What the pages and the JSON API show, computed once for both from the attempts table."""
+from datetime import datetime
+
+from .. import attempts
+from ..policy import load_policy
+
+PUBLIC_REPORT_KEYS = ("score", "max_score", "tests", "upload", "load", "sandbox", "submission")
+
+
+def attempt_json(row) -> dict:
+    """An attempt as the API answers it: identity and status, the report's fields when
+    graded, the one-line reason when rejected, refused or failed."""
+    answer = {"attempt": row.number, "status": row.status, "filename": row.filename,
+              "received": row.received,
+              "url": f"/api/assignments/{row.assignment}/attempts/{row.number}"}
+    if row.status == "graded":
+        report = row.report_json()
+        answer.update({key: report[key] for key in PUBLIC_REPORT_KEYS if key in report})
+    elif row.status in ("rejected", "refused", "error"):
+        answer["error"] = row.reason
+    return answer
+
+
+def uses_upload(row) -> bool:
+    """Refused uploads and those our infrastructure failed to grade use up nothing."""
+    return row.status not in ("refused", "error")
+
+
+def counted(rows, policy):
+    """The attempt that counts among one student's rows (record.counts_now's rule), or None."""
+    graded = [r for r in rows if r.status == "graded" and r.counts]
+    if not graded:
+        return None
+    if policy.counts == "best":
+        return max(graded, key=lambda r: (r.score - (r.late_penalty or 0), -r.number))
+    return max(graded, key=lambda r: r.number)
+
+
+def assignment_summary(course, assignment, student) -> dict:
+    """A student's view of one assignment: deadline, counted points, uploads used and left."""
+    policy = load_policy(course, assignment)
+    rows = attempts.listing(course, assignment, student)
+    used = sum(uses_upload(r) for r in rows)
+    best = counted(rows, policy)
+    return {"name": assignment, "deadline": _when(policy.deadline), "attempts": rows,
+            "counted": best, "points": best.score - (best.late_penalty or 0) if best else None,
+            "max_score": best.max_score if best else None, "used": used,
+            "left": max(policy.max_uploads - used, 0) if policy.max_uploads else None,
+            "pending": any(r.status in attempts.PENDING for r in rows)}
+
+
+def grades(course, assignment) -> list:
+    """One row per student with an attempt: counted score, attempts, lateness."""
+    policy = load_policy(course, assignment)
+    by_student = {}
+    for row in attempts.listing(course, assignment):
+        by_student.setdefault(row.student, []).append(row)
+    table = []
+    for student, rows in sorted(by_student.items()):
+        best = counted(rows, policy)
+        table.append({
+            "student": student,
+            "score": round(best.score - (best.late_penalty or 0), 4) if best else None,
+            "max_score": best.max_score if best else None,
+            "attempt": best.number if best else None,
+            "late_penalty": best.late_penalty if best else None,
+            "late": bool(best and policy.deadline and
+                         datetime.fromisoformat(best.received) > policy.deadline),
+            "attempts": len(rows), "uploads_used": sum(uses_upload(r) for r in rows),
+            "pending": sum(r.status in attempts.PENDING for r in rows),
+            "errors": sum(r.status == "error" for r in rows),
+            "last_upload": rows[-1].received})
+    return table
+
+
+def pass_rates(course, assignment) -> list:
+    """(test name, fraction of counted attempts that passed it), in the graders' order."""
+    policy = load_policy(course, assignment)
+    by_student = {}
+    for row in attempts.listing(course, assignment, status=("graded",)):
+        by_student.setdefault(row.student, []).append(row)
+    passed, seen, order = {}, {}, []
+    for rows in by_student.values():
+        best = counted(rows, policy)
+        for test in (best.report_json()["tests"] if best else []):
+            if test["name"] not in seen:
+                order.append(test["name"])
+            seen[test["name"]] = seen.get(test["name"], 0) + 1
+            passed[test["name"]] = passed.get(test["name"], 0) + (test["status"] == "passed")
+    return [(name, passed[name] / seen[name]) for name in order]
+
+
+def _when(deadline):
+    return deadline.strftime("%Y-%m-%d %H:%M %Z").strip() if deadline else None
