@@ -195,3 +195,77 @@ def test_sandbox_that_cannot_start_is_retried_then_error_and_costs_no_upload(
     assert "dora" not in gradebook.scores(setup.course, "ML06")
     again = receive(setup.course, "ML06", "dora", STUB.name, STUB.read_bytes())
     assert again.outcome is None and again.number == 2   # not refused: no upload used up
+
+
+@contextlib.contextmanager
+def web_service(setup):
+    """`gradekit web` on a free loopback port (its queue: the course's broker)."""
+    import httpx
+    from services import free_port, wait_for
+    port = free_port()
+    with open(setup.logs / "web.log", "w") as log:
+        process = subprocess.Popen([sys.executable, "-m", "gradekit.cli", "web", "--port",
+                                    str(port)], cwd=setup.root, stdout=log, stderr=log)
+
+    def answers():
+        assert process.poll() is None, (setup.logs / "web.log").read_text()
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}/", timeout=2).status_code < 500
+        except httpx.HTTPError:
+            return False
+
+    try:
+        wait_for(answers, "gradekit web", patience_s=120)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
+def test_fifty_uploads_through_the_web_api_on_two_workers(setup, tmp_path):
+    """50 students upload through the web API at once; two workers grade: every attempt
+    recorded once, each score equal to `gradekit grade` of the same file."""
+    import httpx
+    from gradekit.grading.library import read_example
+    from gradekit.users import add_user
+    mutants = [read_example(REPO / "graders" / "ML06" / "mutants" / name, "mutants")
+               .write_to(tmp_path / "samples" / name) for name in
+               ("grad_sum_not_mean.py", "forward_no_bias.py")]
+    files = [REFERENCE, *mutants] * 6 + [STUB] * 32
+    students = [f"u{i:02d}" for i in range(len(files))]
+    tokens = {student: add_user(setup.course, student) for student in students}
+    with web_service(setup) as url, workers(setup, count=2), httpx.Client(timeout=60) as http:
+        for student, path in zip(students, files):
+            answer = http.post(f"{url}/api/assignments/ML06/attempts",
+                               headers={"Authorization": f"Bearer {tokens[student]}"},
+                               files={"file": (path.name, path.read_bytes())})
+            assert answer.status_code == 202, answer.text
+            assert answer.json()["attempt"] == 1 and answer.json()["status"] == "queued"
+        wait_all_final(setup, students)
+        shown = {student: http.get(f"{url}/api/assignments/ML06/attempts/1", headers={
+            "Authorization": f"Bearer {tokens[student]}"}).json() for student in students}
+        # `gradekit grade` here goes to the workers too (one answers), autograde as well
+        via_workers = subprocess.run([sys.executable, "-m", "gradekit.cli", "grade", "ML06",
+                                      str(REFERENCE), "--json"], cwd=setup.root,
+                                     capture_output=True, text=True, timeout=300)
+        autograded = subprocess.run([sys.executable, "-m", "gradekit.cli", "autograde", "ML06",
+                                     "--student", "u01"], cwd=setup.root, capture_output=True,
+                                    text=True, timeout=300)
+    assert via_workers.returncode == 0 and json.loads(via_workers.stdout)["score"] == 10.0
+    assert autograded.returncode == 0, autograded.stderr
+    expected = {}
+    for path in {*files}:   # graded here, without the queue (the repository has no broker)
+        done = subprocess.run([sys.executable, "-m", "gradekit.cli", "grade", "ML06", str(path),
+                               "--json"], cwd=REPO, capture_output=True, text=True, timeout=300,
+                              env={k: v for k, v in os.environ.items()
+                                   if k not in ("GRADEKIT_DATABASE", "GRADEKIT_BROKER")})
+        expected[path] = json.loads(done.stdout)["score"]
+    assert expected[REFERENCE] == 10.0 and expected[STUB] == 0.0
+    assert len(set(expected.values())) == 4
+    for student, path in zip(students, files):
+        assert shown[student]["status"] == "graded", shown[student]
+        assert shown[student]["score"] == expected[path], (student, path)
+    assert_graded_once(setup, students)
+    recorded = gradebook.scores(setup.course, "ML06")
+    assert {s: recorded[s][0] for s in students} == {
+        s: expected[p] for s, p in zip(students, files)}
