@@ -127,6 +127,8 @@ def run_worker(course, settings, concurrency, sweeper) -> int:
             workers.start(root, assignments, die_with_parent=True)
         except (RuntimeError, OSError) as exc:   # no sandbox here: jobs retry, then "error"
             log.error("worker process %d could not warm up: %s", os.getpid(), exc)
+        else:
+            log.info("worker process %d is warm", os.getpid())
 
     worker_process_init.connect(warm_up, weak=False)
     worker_ready.connect(lambda **_: sweeper.start(), weak=False)
