@@ -269,3 +269,26 @@ def test_fifty_uploads_through_the_web_api_on_two_workers(setup, tmp_path):
     recorded = gradebook.scores(setup.course, "ML06")
     assert {s: recorded[s][0] for s in students} == {
         s: expected[p] for s, p in zip(students, files)}
+
+
+def test_hosts_starting_at_once_create_the_shared_schema_once(course_copy, postgres_server):
+    """Six processes open a new PostgreSQL course database at the same moment (the web
+    service and workers of several hosts starting): no catalog race, one schema, nbgrader's
+    gradebook stamped with its alembic version."""
+    url = postgres_server.database()
+    script = ("import sys; from gradekit.course import Course; from gradekit import gradebook;"
+              "from gradekit.database import engine_for; c = Course(sys.argv[1]);"
+              "engine_for(c); gradebook.open_gradebook(c).close()")
+    env = dict(os.environ, GRADEKIT_DATABASE=url)
+    runs = [subprocess.Popen([sys.executable, "-c", script, str(course_copy)], env=env,
+                             stderr=subprocess.PIPE, text=True) for _ in range(6)]
+    errors = [run.communicate(timeout=300)[1] for run in runs]
+    assert [run.returncode for run in runs] == [0] * 6, errors
+    import sqlalchemy
+    engine = sqlalchemy.create_engine(url)
+    with engine.connect() as db:
+        tables = set(sqlalchemy.inspect(db).get_table_names())
+        stamped = db.execute(sqlalchemy.text("SELECT count(*) FROM alembic_version")).scalar()
+    engine.dispose()
+    assert {"gk_attempts", "gk_users", "student", "submitted_assignment"} <= tables
+    assert stamped == 1
