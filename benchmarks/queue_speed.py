@@ -87,8 +87,10 @@ def measure(course, queue, uploads, sequential):
         _, submitted = upload(course, queue, f"seq{i}", STUB)
         overhead.append(watch.wait(f"seq{i}", "grading") - submitted)
         watch.wait(f"seq{i}", "graded")
+    busy = cpu_busy()
     times = [upload(course, queue, f"s{i:03d}", REFERENCE) for i in range(uploads)]
     done = [watch.wait(f"s{i:03d}", "graded") for i in range(uploads)]
+    busy = cpu_busy(busy)
     watch.stop.set()
     latency = sorted(d - b for (b, _), d in zip(times, done))
     return {"uploads": uploads, "wall_s": max(done) - times[0][0],
@@ -97,7 +99,7 @@ def measure(course, queue, uploads, sequential):
             "p95_s": latency[min(len(latency) - 1, round(0.95 * (len(latency) - 1)))],
             "enqueue_to_start_ms": [round(1000 * x, 1) for x in overhead],
             "enqueue_to_start_median_ms": round(1000 * statistics.median(overhead), 1)
-            if overhead else None, "finish_to_recorded_ms": 0.0}
+            if overhead else None, "finish_to_recorded_ms": 0.0, "cores_busy": busy}
 
 
 def embedded(uploads, sequential, workers):
@@ -132,6 +134,16 @@ def celery(uploads, sequential, concurrency, redis, postgres):
             del os.environ["GRADEKIT_DATABASE"]
 
 
+def cpu_busy(since=None):
+    """All cores' busy time (/proc/stat, whoever used them); with `since`: the average
+    number of busy cores from then to now."""
+    values = [int(v) for v in open("/proc/stat").readline().split()[1:]]
+    now = (sum(values) - values[3] - values[4], sum(values), time.monotonic())
+    if since is None:
+        return now
+    return round((now[0] - since[0]) / (now[1] - since[1]) * os.cpu_count(), 2)
+
+
 def machine():
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
                 if line.startswith("model name")), "?")
@@ -147,19 +159,23 @@ def main():
     parser.add_argument("--uploads", type=int, default=16)
     parser.add_argument("--sequential", type=int, default=8)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--modes", default="embedded,celery1,celery2",
+                        help="which of embedded, celery1, celery2 (comma-separated)")
     args = parser.parse_args()
     redis, postgres = RedisServer(), PostgresServer()
     redis.start()
     postgres.start()
     rows = {}
     try:
-        for name, run in (
-                ("embedded workers, 2 processes (SQLite)",
+        for key, name, run in (
+                ("embedded", "embedded workers, 2 processes (SQLite)",
                  lambda: embedded(args.uploads, args.sequential, 2)),
-                ("Celery, 1 worker process (Redis, PostgreSQL)",
+                ("celery1", "Celery, 1 worker process (Redis, PostgreSQL)",
                  lambda: celery(args.uploads, args.sequential, 1, redis, postgres)),
-                ("Celery, 2 worker processes (Redis, PostgreSQL)",
+                ("celery2", "Celery, 2 worker processes (Redis, PostgreSQL)",
                  lambda: celery(args.uploads, args.sequential, 2, redis, postgres))):
+            if key not in args.modes.split(","):
+                continue
             before = load()
             rows[name] = dict(run(), load_before=before, load_after=load())
             print(name, json.dumps(rows[name]), flush=True)
@@ -168,13 +184,15 @@ def main():
         postgres.close()
     print(f"\n{machine()}; {args.uploads} uploads of the reference at once per mode\n")
     print(f"| mode | uploads/min | p50 s | p95 s | enqueue->start ms (median of "
-          f"{args.sequential}) | load 1-min before/after |\n|---|---|---|---|---|---|")
+          f"{args.sequential}) | cores busy | load 1-min before/after |\n"
+          "|---|---|---|---|---|---|---|")
     for name, row in rows.items():
         print(f"| {name} | {row['throughput_per_min']:.1f} | {row['p50_s']:.1f} | "
               f"{row['p95_s']:.1f} | {row['enqueue_to_start_median_ms']} | "
-              f"{row['load_before']}/{row['load_after']} |")
-    one, two = (rows[n]["throughput_per_min"] for n in list(rows)[1:])
-    print(f"\nCelery 2 processes / 1 process: {two / one:.2f}x throughput")
+              f"{row['cores_busy']} | {row['load_before']}/{row['load_after']} |")
+    speeds = [row["throughput_per_min"] for name, row in rows.items() if "Celery" in name]
+    if len(speeds) == 2:
+        print(f"\nCelery 2 processes / 1 process: {speeds[1] / speeds[0]:.2f}x throughput")
     if args.json:
         args.json.write_text(json.dumps({"machine": machine(), "modes": rows}, indent=2))
     return 0

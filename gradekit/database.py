@@ -56,6 +56,16 @@ users = Table(
 
 _engines = {}
 _lock = threading.Lock()
+
+
+def _after_fork():
+    """A forked child (a Celery worker process) starts with its own lock: another thread of
+    the parent (the sweeper) may have held this one at the moment of the fork."""
+    global _lock
+    _lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_after_fork)
 SCHEMA_LOCK = 0x6772616465   # PostgreSQL advisory lock key ("grade"): one schema creator
 
 

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from .course import Course, CourseError
+from .database import configured_url
 
 EXIT_OK, EXIT_BROKEN = 0, 1
 # imported by graders and nbgrader integration in the trusted process
@@ -147,8 +148,43 @@ def check_course(found, root):
             f"no warm server (optional: gradekit serve {name})"
         found.ok(name, server)
     gradebook = course.root / "gradebook.db"
-    found.ok("gradebook", f"{gradebook}" if gradebook.exists() else
-             "none yet (nbgrader creates gradebook.db at the first release or upload)")
+    if configured_url(course):
+        found.ok("gradebook", "nbgrader's tables in the course database (below)")
+    else:
+        found.ok("gradebook", f"{gradebook}" if gradebook.exists() else
+                 "none yet (nbgrader creates gradebook.db at the first release or upload)")
+
+
+def check_services(found, root):
+    """The course database and the job queue, when gradekit.toml names them: reachable?"""
+    from .dispatch.brokerconf import queue_settings
+    course = Course(root)
+    url, settings = configured_url(course), queue_settings(course)
+    if url:
+        from sqlalchemy.engine import make_url
+        shown = make_url(url).render_as_string(hide_password=True)
+        try:
+            from .database import engine_for
+            with engine_for(course).connect():
+                found.ok("database", f"{shown} answers")
+        except Exception as exc:   # any driver's error: say it in one line
+            found.fail("database", f"{shown} does not answer ({str(exc).splitlines()[0]}): "
+                                   "start it or fix [database] url / GRADEKIT_DATABASE")
+    if settings:
+        from .dispatch.broker import BrokerQueue
+        queue = BrokerQueue(course, settings=settings)
+        try:
+            queue.leases.redis.ping()
+            workers = len(queue.app.control.ping(timeout=1.0))
+        except Exception as exc:   # redis' and kombu's errors alike
+            found.fail("job queue", f"{settings.shown_broker} does not answer ({exc}): start "
+                                    "Redis or fix [queue] broker / GRADEKIT_BROKER")
+            return
+        if workers:
+            found.ok("job queue", f"{settings.shown_broker}: {workers} gradekit worker(s) answer")
+        else:
+            found.warn("job queue", f"{settings.shown_broker} answers, no gradekit worker does: "
+                                    "uploads wait in the queue until one runs")
 
 
 def main(*, course_root: Path = Path(".")) -> int:
@@ -160,6 +196,7 @@ def main(*, course_root: Path = Path(".")) -> int:
     check_host(found)
     check_sandbox(found, sandbox_modules(Course(course_root), found))
     check_course(found, course_root)
+    check_services(found, course_root)
     if shutil.which("gradekit") is None:
         found.warn("PATH", "the gradekit command is not on PATH (activate the environment)")
     print("grading will NOT work here: fix the FAIL lines above" if found.broken

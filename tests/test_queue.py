@@ -148,10 +148,21 @@ def test_broker_restart_with_twenty_jobs_queued(setup, monkeypatch):
     assert_graded_once(setup, students)
 
 
-def test_uploads_while_no_worker_runs_or_the_broker_is_down(setup):
+def services_found(setup, capsys):
+    """What `gradekit doctor` says of the course database and the job queue."""
+    from gradekit.doctor import Findings, check_services
+    capsys.readouterr()
+    check_services(Findings(), setup.root)
+    return capsys.readouterr().out
+
+
+def test_uploads_while_no_worker_runs_or_the_broker_is_down(setup, capsys):
     """`gradekit upload` with no worker: archived, logged, queued (exit 3, one line); with
     the broker down too; a worker started later grades both, each once."""
     write_config(setup.root, setup.redis.url, wait_s=1)
+    found = services_found(setup, capsys)
+    assert "ok    database: postgresql+psycopg://gradekit@127.0.0.1" in found
+    assert "answers, no gradekit worker does" in found
     upload = [sys.executable, "-m", "gradekit.cli", "upload", "ML06", str(REFERENCE),
               "--student"]
     first = subprocess.run(upload + ["ann"], cwd=setup.root, capture_output=True, text=True)
@@ -169,6 +180,7 @@ def test_uploads_while_no_worker_runs_or_the_broker_is_down(setup):
         assert attempts.get(setup.course, "ML06", student, 1).status == "queued"
         archived = list((setup.root / "uploads" / student / "ML06").glob("*.py"))
         assert [p.read_bytes() for p in archived] == [REFERENCE.read_bytes()]
+    assert "FAIL  job queue: redis://127.0.0.1" in services_found(setup, capsys)
     setup.redis.start()
     with workers(setup, concurrency=2):   # its sweeper publishes ben's lost job
         rows = wait_all_final(setup, ["ann", "ben"])
