@@ -213,3 +213,18 @@ def test_killing_the_service_mid_grading_loses_no_upload(tmp_path, course_root):
             assert wait_final(server.url, token, numbers[student])["score"] == 10.0
     for student in tokens:
         assert [r["event"] for r in log_of(root, student)] == ["received", "graded"]
+
+
+def test_gradekit_upload_works_beside_the_service(web):
+    """The command line and the service share the course: an upload made with `gradekit
+    upload` while the service runs is the student's next attempt on their page."""
+    server, root = web
+    token = add_user(root, "cli-user")
+    path = root / "reference" / A / "mlp.py"
+    done = subprocess.run([sys.executable, "-m", "gradekit.cli", "upload", A, str(path),
+                           "--student", "cli-user", "--json"], cwd=root, capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr
+    listed = httpx.get(f"{server.url}/api/assignments/{A}/attempts", headers=bearer(token)).json()
+    assert [(a["attempt"], a["status"], a["score"]) for a in listed] == [(1, "graded", 10.0)]
+    assert listed[0]["tests"] == json.loads(done.stdout)["tests"]
