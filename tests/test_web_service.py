@@ -228,3 +228,21 @@ def test_gradekit_upload_works_beside_the_service(web):
     listed = httpx.get(f"{server.url}/api/assignments/{A}/attempts", headers=bearer(token)).json()
     assert [(a["attempt"], a["status"], a["score"]) for a in listed] == [(1, "graded", 10.0)]
     assert listed[0]["tests"] == json.loads(done.stdout)["tests"]
+
+
+def test_the_instructor_regrades_an_attempt(web):
+    import re
+    server, root = web
+    token, teacher = add_user(root, "rita"), add_user(root, "grader", "instructor")
+    path = root / "reference" / A / "mlp.py"
+    number = post(server.url, token, path.name, path.read_bytes()).json()["attempt"]
+    assert wait_final(server.url, token, number)["score"] == 10.0
+    with httpx.Client(base_url=server.url, cookies=signed_in_cookies(server.url, teacher)) as me:
+        page = me.get(f"/instructor/{A}/students/rita")
+        assert page.status_code == 200 and "mlp.py" in page.text
+        csrf = re.search(r'name="csrf" value="([^"]+)"', me.get(f"/instructor/{A}").text).group(1)
+        answer = me.post(f"/instructor/{A}/regrade",
+                         data={"csrf": csrf, "student": "rita", "attempt": str(number)})
+        assert answer.status_code == 303
+    assert wait_final(server.url, token, number)["score"] == 10.0
+    assert [r["event"] for r in log_of(root, "rita")] == ["received", "graded", "regraded"]
