@@ -85,4 +85,20 @@ def main(*, course_root: Path) -> int:
         print((course.root / f"grades-{assignment}.csv").read_text())
         print(f"Feedback pages: {OUTPUT}/course/uploads/<student>/{assignment}/*.html; "
               f"plots: {OUTPUT}/plots/")
+    print_service_commands(course, assignments)
     return 0
+
+
+def print_service_commands(course, assignments):
+    """How to try the web service on the demo course, with tokens made for it."""
+    from .users import add_user
+    samples = [s for demo in assignments.values() for s in demo.get("samples", [])]
+    student = samples[0]["student"] if samples else "student"
+    token = add_user(course, student, name=student.capitalize())
+    teacher = add_user(course, "teacher", role="instructor", name="Teacher")
+    print("\n== 5. the course service: students upload in a browser, instructors watch\n"
+          f"  cd {course.root}\n"
+          "  gradekit web\n"
+          f"then open http://127.0.0.1:8000/ and sign in as {student} with the token\n"
+          f"  {token}\n"
+          f"(the instructor's view: sign in as teacher with {teacher})")

@@ -119,7 +119,7 @@ def render_html(result, drawn=()) -> str:
                      f"<td><pre>{e(visible_output(test))}</pre></td></tr>")
     parts.append("</table>")
     if drawn:
-        parts.append("<h2>Pictures</h2>")
+        parts.append("<h2 id='pictures'>Pictures</h2>")
     for picture in drawn:
         parts.append(f"<h3>{e(picture.caption)}</h3>")
         if picture.png:

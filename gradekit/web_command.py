@@ -15,7 +15,10 @@ def main(*, host: str = "127.0.0.1", port: int = 8000, workers: int | None = Non
     if not course.assignments():
         raise CourseError(f"no assignments under {course.root / 'graders'} "
                           "(run gradekit web from the course root)")
+    import logging
+
     import uvicorn
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
 
     from .dispatch import queue_for
     from .web.app import build_app

@@ -90,6 +90,59 @@ def serving(course_root, assignment, patience_s=180):
         server.wait(timeout=60)
 
 
+def free_port():
+    import socket
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_web(course_root, workers=1, env=None, patience_s=60):
+    """`gradekit web --workers N` in course_root on a free loopback port; yields its base URL
+    once it answers (its workers may still be warming up: attempts wait queued meanwhile)."""
+    import os
+    import tempfile
+    import urllib.request
+    port = free_port()
+    errors = tempfile.TemporaryFile()   # not a pipe: nobody reads it while the service runs
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gradekit.cli", "web", "--port", str(port), "--workers",
+         str(workers)], cwd=course_root, env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL, stderr=errors)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + patience_s
+        while True:
+            if server.poll() is not None:
+                errors.seek(0)
+                raise AssertionError(f"gradekit web exited: {errors.read()[-2000:]}")
+            assert time.monotonic() < deadline, "gradekit web did not answer"
+            try:
+                urllib.request.urlopen(url + "/signin", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.2)
+        server.url = url
+        yield server
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        errors.close()
+
+
+def add_user(course_root, user_id, role="student"):
+    """`gradekit users add` in course_root; returns the printed token (its last line)."""
+    done = subprocess.run([sys.executable, "-m", "gradekit.cli", "users", "add", user_id,
+                           "--role", role], cwd=course_root, capture_output=True, text=True,
+                          check=True)
+    return done.stdout.strip().splitlines()[-1]
+
+
 @pytest.fixture
 def redis_server():
     """A real redis-server on a free loopback port (tests/services.py), stopped after."""

@@ -9,6 +9,7 @@ service left queued or grading.
 """
 import logging
 import threading
+import time
 from concurrent.futures.process import BrokenProcessPool
 
 from .. import attempts
@@ -39,9 +40,11 @@ class LocalQueue:
 
     def start(self):
         """Start and warm the workers (seconds); then grade what a stopped service left."""
+        began = time.monotonic()
         pool = warm_workers.pool(self.course.root, self.course.assignments(), self.workers)
         with self._lock:
             self._pool = pool
+        log.info("grading workers ready in %.1f s", time.monotonic() - began)
         self.recover()
 
     def submit(self, job: AttemptJob):
@@ -63,11 +66,14 @@ class LocalQueue:
             with self._lock:
                 self._in_flight.discard(key)
             return self.submit(job)
+        log.debug("attempt %s/%s/%d submitted", *key)
         future.add_done_callback(lambda done: self._finished(job, key, pool, done))
 
     def recover(self):
         """Submit every attempt left queued or grading (a restart, a lost worker)."""
-        for row in attempts.listing(self.course, status=attempts.PENDING):
+        pending = attempts.listing(self.course, status=attempts.PENDING)
+        log.info("%d attempts waiting to be graded", len(pending))
+        for row in pending:
             self.submit(AttemptJob(row.assignment, row.student, row.number))
 
     def close(self):

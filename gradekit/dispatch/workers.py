@@ -7,8 +7,9 @@ child per submission.  Jobs arrive as jobs.py objects and leave as plain JSON (r
 import functools
 import multiprocessing
 import os
-import signal
 import subprocess
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 
 from ..course import Course
@@ -22,16 +23,23 @@ def start(root, assignments, die_with_parent=True):
     """Import everything once and start a zygote per assignment; grade each stub once so
     pytest and the graders are warm before the first student's job."""
     if die_with_parent:
-        import ctypes
-        # A worker must not outlive its parent, even one killed with SIGKILL (its zygotes
-        # follow it: bubblewrap runs with --die-with-parent).
-        ctypes.CDLL(None).prctl(1, int(signal.SIGKILL), 0, 0, 0)   # PR_SET_PDEATHSIG
+        threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     import nbgrader.api  # noqa: F401  (the upload path: gradebook, feedback pages)
     from .. import feedback, record  # noqa: F401
     for assignment in assignments:
         stub = Course(root).release_dir(assignment) / f"{assignment}.ipynb"
         if stub.exists():
             run(root, GradeJob(assignment, stub.name, stub.read_bytes()))
+
+
+def _exit_with_parent(parent):
+    """A worker must not outlive its parent, even one killed with SIGKILL (its zygotes follow
+    it: bubblewrap runs with --die-with-parent).  Not PR_SET_PDEATHSIG: that fires when the
+    parent's *thread* that started the worker ends, and the web service starts its workers
+    from a short-lived thread."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def run(root, job):

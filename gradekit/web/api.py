@@ -14,14 +14,15 @@ from starlette.routing import Route
 from .. import attempts
 from ..record import EXIT_REFUSED
 from .auth import bearer_user
-from .intake import assignment_of, read_upload, submit_upload
+from .intake import assignment_of, read_upload, submit_upload, upload_form
 from .views import attempt_json, grades
 
 
 async def post_attempt(request):
     user = bearer_user(request)
     assignment = assignment_of(request)
-    filename, data = await read_upload(request)
+    async with upload_form(request) as form:
+        filename, data = await read_upload(form)
     received = await submit_upload(request, assignment, user.id, filename, data)
     url = f"/api/assignments/{assignment}/attempts/{received.number}"
     if received.outcome is not None:   # archived and logged, but not to be graded

@@ -16,23 +16,11 @@ from ..submission import MAX_UPLOAD_BYTES
 from . import api, instructor, pages
 from .auth import Guard, course_secret
 from .limits import BodyLimit
-from .render import to_sign_in
+from .errors import error_response
 
 HERE = Path(__file__).parent
 FORM_OVERHEAD = 64 << 10   # multipart boundaries and the other fields of an upload form
 templates = Jinja2Templates(directory=HERE / "templates")
-
-
-def error_response(request, exc):
-    """Errors as {"error": ...} for the API, a short page for a browser (always one line)."""
-    status = getattr(exc, "status_code", 500)
-    detail = getattr(exc, "detail", None) or "internal error"
-    if request.url.path.startswith("/api/"):
-        return JSONResponse({"error": detail}, status, headers=getattr(exc, "headers", None))
-    if status == 401:
-        return to_sign_in(request)
-    return templates.TemplateResponse(request, "error.html", {"status": status, "detail": detail},
-                                      status_code=status)
 
 
 async def _http_error(request, exc):

@@ -22,9 +22,14 @@ def assignment_of(request) -> str:
     return name
 
 
-async def read_upload(request, form=None):
+def upload_form(request):
+    """The parsed multipart form, to use as `async with upload_form(request) as form:` (which
+    closes the parser's spooled temporary file, whatever happens)."""
+    return request.form(max_files=1, max_fields=8)
+
+
+async def read_upload(form):
     """(file name, bytes) of the multipart field "file"; 400 when there is none."""
-    form = form if form is not None else await request.form(max_files=1, max_fields=8)
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
         raise HTTPException(400, "send the file as the multipart field 'file'")

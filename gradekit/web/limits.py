@@ -1,5 +1,8 @@
 """The upload size cap, enforced before the body is read (pure ASGI middleware)."""
 from starlette.exceptions import HTTPException
+from starlette.requests import Request
+
+from .errors import error_response
 
 
 class TooLarge(HTTPException):
@@ -33,8 +36,6 @@ class BodyLimit:
         await self.app(scope, limited_receive, send)
 
     async def _refuse(self, scope, receive, send):
-        from .app import error_response   # the one place that shapes error answers
-        from starlette.requests import Request
         response = error_response(Request(scope), TooLarge(self.max_bytes))
         response.headers["connection"] = "close"   # the rest of the body is never read
         await response(scope, receive, send)

@@ -12,7 +12,7 @@ from starlette.routing import Route
 from .. import users
 from ..policy import load_policy
 from .auth import SIGN_IN_DELAY_S, check_csrf, client_of, session_user, sign_in
-from .intake import assignment_of, read_upload, submit_upload
+from .intake import assignment_of, read_upload, submit_upload, upload_form
 from .render import (attempt_feedback, attempt_file, own_attempt, render, signed_in,
                      to_sign_in)
 from .views import assignment_summary
@@ -70,9 +70,9 @@ def assignment_page(request):
 async def upload_post(request):
     user = signed_in(request)
     assignment = assignment_of(request)
-    form = await request.form(max_files=1, max_fields=8)
-    check_csrf(request, form)
-    filename, data = await read_upload(request, form)
+    async with upload_form(request) as form:
+        check_csrf(request, form)
+        filename, data = await read_upload(form)
     received = await submit_upload(request, assignment, user.id, filename, data)
     return RedirectResponse(f"/assignments/{assignment}/attempts/{received.number}", 303)
 
