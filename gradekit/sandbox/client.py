@@ -12,7 +12,7 @@ import signal
 import time
 
 from ..errors import SandboxError
-from . import codec
+from . import codec, twins
 from .diagnose import why_not_started
 from .launch import Limits
 from .outcomes import StudentError, UnitOutcome
@@ -35,9 +35,12 @@ class Sandbox:
         self.excluded = {}                # unit index -> why it is left out
         self.outcomes, self.defined, self.level = [], set(), ""
         self.starter = starter or ColdStart(preload)   # warm workers pass a zygote's
+        self.preload = tuple(preload)
         self.process = None                     # a starters.Started while running
         self.printed = []                 # what the student's calls printed, for feedback
         self.timed_out = set()            # names that hung once: not called again
+        self.launched = None              # a process begin() launched, not yet waited for
+        self.call_s = 0.0                 # seconds spent waiting for answers to calls
 
     def __enter__(self):
         return self if self.process else self.start()
@@ -46,6 +49,12 @@ class Sandbox:
         self.close()
 
     # -- life cycle -------------------------------------------------------------------
+    def begin(self):
+        """Launch the interpreter and return at once: it imports its libraries while the
+        caller does other work (collecting the graders); start() then waits for it."""
+        self.launched = self.starter(self.limits)
+        return self
+
     def start(self):
         """Start and load, leaving out units that hang or end the interpreter.
 
@@ -78,7 +87,7 @@ class Sandbox:
                     "submission may take" if exc.kind == "timeout" else str(exc))
 
     def _spawn(self):
-        self.process = self.starter(self.limits)
+        self.process, self.launched = self.launched or self.starter(self.limits), None
         self._buffer, self.current = b"", None
         try:
             ready = self._receive(min(60.0, self._left()))
@@ -127,7 +136,19 @@ class Sandbox:
 
     def close(self):
         """Kill everything the sandbox started and remove its scratch folder."""
+        if self.launched is not None:   # begun, never waited for
+            self.process, self.launched = self.launched, None
         self._kill()
+
+    def fork(self):
+        """A client on a copy of the loaded interpreter, for checks run beside this one's
+        (twins.py); None when the sandbox cannot fork now."""
+        return twins.fork(self)
+
+    def release(self):
+        """Forget this sandbox without killing it (a fork of our process holding a copy of a
+        client whose sandbox another process owns)."""
+        twins.release(self)
 
     def _kill(self):
         if self.process is None:
@@ -193,12 +214,15 @@ class Sandbox:
             self.start()
         if self.exhausted:
             raise StudentError("timeout", self.exhausted)
+        asked = time.monotonic()
         try:
             self._send(message)
             answer = self._receive(min(timeout or self.call_timeout, self._left()))
         except StudentError:
             self._kill()
             raise
+        finally:
+            self.call_s += time.monotonic() - asked
         if answer.get("output"):
             self.printed.append(str(answer["output"]))
         if not answer.get("ok"):
