@@ -11,6 +11,7 @@ import pytest
 from ..course import Course
 from ..sandbox.client import Sandbox
 from ..submission import Rejected, Submission, load_bytes, load_submission
+from .parallel import check_slots
 from .plugin import GradingPlugin
 from .results import GradingResult
 
@@ -40,7 +41,8 @@ def grade_submission(course: Course, assignment: str, submission: Submission, *,
                      started=None, **limits) -> GradingResult:
     """Run the graders against a loaded submission in a fresh sandbox.
 
-    limits: Sandbox keywords (call_timeout, budget_s, ...) over the assignment's [limits].
+    limits: Sandbox keywords (call_timeout, budget_s, ...) over the assignment's [limits];
+    check_slots: how many groups of checks run at the same time (default: parallel.py's).
     """
     started = started or time.monotonic()
     timing = {"load": time.monotonic() - started}
@@ -49,15 +51,20 @@ def grade_submission(course: Course, assignment: str, submission: Submission, *,
                                        "sha256": submission.sha256})
     # SandboxError (a RuntimeError) propagates: the sandbox could not start, not the student's
     settings = course.settings(assignment)
+    slots = limits.pop("check_slots", None) or check_slots()
     limits = {**settings.limits.sandbox_keywords(), **limits}
     sandbox = Sandbox(submission.units, files=course.public_file_texts(assignment),
                       preload=settings.preload, **limits)
-    sandbox.start()
-    timing["sandbox_start"] = time.monotonic() - started - timing["load"]
+    # The sandbox's interpreter imports its libraries while pytest imports and collects the
+    # graders here (two cores, two jobs); the plugin waits for it before the first check.
+    sandbox.begin()
+    launched = time.monotonic()
     try:
+        plugin = run_graders(course.graders_dir(assignment), sandbox, slots)
+        if plugin.start_error is not None:
+            raise plugin.start_error
         result.sandbox = sandbox.level
         result.load = [{"unit": o.label, "error": o.error} for o in sandbox.outcomes if o.error]
-        plugin = run_graders(course.graders_dir(assignment), sandbox)
     finally:
         sandbox.close()
     result.tests = plugin.results
@@ -67,9 +74,21 @@ def grade_submission(course: Course, assignment: str, submission: Submission, *,
     result.score = round(sum(t.score for t in result.tests), 4)
     result.max_score = round(sum(t.max_score for t in result.tests), 4)
     result.duration_s = time.monotonic() - started
-    timing["graders"] = result.duration_s - timing["load"] - timing["sandbox_start"]
-    result.timing = {**timing, "tests": plugin.durations}
+    result.timing = {**timing, **stage_times(plugin, launched, started + result.duration_s),
+                     "tests": plugin.durations}
     return result
+
+
+def stage_times(plugin, launched, ended):
+    """Seconds per stage after loading: collection (overlapping the sandbox's start), the
+    wait for the sandbox, the checks; student_calls is the longest group's time in student
+    calls, so duration_s - student_calls is what grading spends outside the student's code."""
+    collected = plugin.marks.get("collected", ended)
+    started = plugin.marks.get("started", collected)
+    calls = plugin.calls_s + [plugin.proxy._sandbox.call_s]
+    return {"collection": collected - launched, "sandbox_start": started - collected,
+            "checks": ended - started, "graders": ended - launched,
+            "student_calls": max(calls), "groups": len(calls)}
 
 
 _IMPORTED = {}   # graders folder -> {module name: module} that pytest imported from it
@@ -102,15 +121,17 @@ def graders_modules(graders_dir):
                 del sys.modules[name]
 
 
-def run_graders(graders_dir: Path, sandbox) -> GradingPlugin:
+def run_graders(graders_dir: Path, sandbox, slots=1) -> GradingPlugin:
     """pytest on the grader folder with our plugin; its own chatter is swallowed."""
-    plugin = GradingPlugin(sandbox)
+    plugin = GradingPlugin(sandbox, slots)
     args = [str(graders_dir), "-c", str(graders_dir / "pytest.ini"), "--rootdir", str(graders_dir),
             "-q", "--import-mode=importlib", "-W", "ignore",
             # Graders write their own messages: pytest's assertion rewriting (which would also
             # print expected values) and traceback rendering are pure cost here, and so is the
             # gc.collect() of the unraisable-exception plugin (about 1 s per run).
-            "--assert=plain", "--tb=no"]
+            "--assert=plain", "--tb=no",
+            # Python-level capture only: no file descriptors for forks of this process to share
+            "--capture=sys"]
     for plugin_name in ("cacheprovider", "unraisableexception", "threadexception",
                         "faulthandler", "doctest", "junitxml", "pastebin", "stepwise"):
         args += ["-p", f"no:{plugin_name}"]
