@@ -86,6 +86,7 @@ def test_stops_when_improvement_is_below_eps(student, ref, data):
 
 @pytest.mark.points(0.5)
 @pytest.mark.hidden
+@pytest.mark.cost(0.7)   # the student's defaults on data_1, up to 3 starts
 def test_defaults_fit_data_1(student, ref, data, artifacts):
     X, y = data.band
     X_test, y_test = data.band_test
