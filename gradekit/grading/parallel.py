@@ -10,6 +10,10 @@ collection, never by timing, so every run grades the same way.
 """
 import os
 import pickle
+import select
+import signal
+import threading
+import time
 import traceback
 
 DEFAULT_COST = 0.05     # seconds: a check that declares nothing (most take milliseconds)
@@ -58,11 +62,31 @@ def run_items(session, items):
             break
 
 
+_closing = []   # threads stopping the sandboxes of gradings that have ended
+
+
+def close_later(sandbox):
+    """Stop a finished grading's sandbox beside what comes next (its report, the next grading):
+    killing it and checking that nothing of it is left takes tens of milliseconds.  Not a
+    daemon: a process waits for it before it exits."""
+    _closing[:] = [thread for thread in _closing if thread.is_alive()]
+    thread = threading.Thread(target=sandbox.close, name="gradekit-sandbox-close")
+    thread.start()
+    _closing.append(thread)
+
+
+def settle():
+    """Wait for earlier sandboxes to be stopped (no thread may run while this process forks)."""
+    while _closing:
+        _closing.pop().join()
+
+
 def run_loop(plugin, session, slots):
     """Run the session's items in `slots` groups; True when it ran them (a pytest hook)."""
     items = session.items
     groups = partition(items, slots)
     children = []
+    settle()
     for group in groups[1:]:
         twin = plugin.proxy._sandbox.fork()
         if twin is None:   # cannot fork now: this group runs here, after the first
@@ -78,7 +102,7 @@ def run_loop(plugin, session, slots):
         children.append((pid, reader, group))
     run_items(session, [items[i] for i in sorted(groups[0])])
     for pid, reader, group in children:
-        found = _collect(pid, reader)
+        found = _collect(pid, reader, plugin.proxy._sandbox._left() + 10.0)
         if found is None:   # the fork died (a bug of ours): its checks run here again
             run_items(session, [items[i] for i in group])
         else:
@@ -106,11 +130,21 @@ def _child(plugin, session, items, twin, writer):
         os._exit(code)
 
 
-def _collect(pid, reader):
-    """What a trusted fork sent (None when it failed)."""
-    with os.fdopen(reader, "rb") as pipe:
-        data = pipe.read()
+def _collect(pid, reader, patience):
+    """What a trusted fork sent (None when it failed, or did not finish within the budget:
+    it is killed, and its checks run here)."""
+    chunks, end = [], time.monotonic() + patience
+    with os.fdopen(reader, "rb", buffering=0) as pipe:
+        while True:
+            if not select.select([pipe], [], [], max(0.0, end - time.monotonic()))[0]:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                return None
+            chunk = pipe.read(1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
     _, status = os.waitpid(pid, 0)
-    if status != 0 or not data:
+    if status != 0 or not chunks:
         return None
-    return pickle.loads(data)
+    return pickle.loads(b"".join(chunks))

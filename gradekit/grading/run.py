@@ -6,13 +6,10 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from ..course import Course
 from ..sandbox.client import Sandbox
 from ..submission import Rejected, Submission, load_bytes, load_submission
-from .parallel import check_slots
-from .plugin import GradingPlugin
+from .parallel import check_slots, close_later
 from .results import GradingResult
 
 
@@ -66,7 +63,7 @@ def grade_submission(course: Course, assignment: str, submission: Submission, *,
         result.sandbox = sandbox.level
         result.load = [{"unit": o.label, "error": o.error} for o in sandbox.outcomes if o.error]
     finally:
-        sandbox.close()
+        close_later(sandbox)
     result.tests = plugin.results
     result.artifacts = plugin.kept
     if plugin.internal_errors:
@@ -74,21 +71,25 @@ def grade_submission(course: Course, assignment: str, submission: Submission, *,
     result.score = round(sum(t.score for t in result.tests), 4)
     result.max_score = round(sum(t.max_score for t in result.tests), 4)
     result.duration_s = time.monotonic() - started
-    result.timing = {**timing, **stage_times(plugin, launched, started + result.duration_s),
+    result.timing = {**timing, **stage_times(plugin, started, launched,
+                                             started + result.duration_s),
                      "tests": plugin.durations}
     return result
 
 
-def stage_times(plugin, launched, ended):
+def stage_times(plugin, begun, launched, ended):
     """Seconds per stage after loading: collection (overlapping the sandbox's start), the
-    wait for the sandbox, the checks; student_calls is the longest group's time in student
-    calls, so duration_s - student_calls is what grading spends outside the student's code."""
+    wait for the sandbox, the checks.  student_load (running the submission's units) and
+    student_calls (the longest group's time in student calls) are the student's own time:
+    outside_student = duration_s - both is what grading itself costs."""
     collected = plugin.marks.get("collected", ended)
     started = plugin.marks.get("started", collected)
     calls = plugin.calls_s + [plugin.proxy._sandbox.call_s]
+    student = plugin.proxy._sandbox.load_s + max(calls)
     return {"collection": collected - launched, "sandbox_start": started - collected,
             "checks": ended - started, "graders": ended - launched,
-            "student_calls": max(calls), "groups": len(calls)}
+            "student_load": plugin.proxy._sandbox.load_s, "student_calls": max(calls),
+            "groups": len(calls), "outside_student": ended - begun - student}
 
 
 _IMPORTED = {}   # graders folder -> {module name: module} that pytest imported from it
@@ -121,8 +122,13 @@ def graders_modules(graders_dir):
                 del sys.modules[name]
 
 
-def run_graders(graders_dir: Path, sandbox, slots=1) -> GradingPlugin:
-    """pytest on the grader folder with our plugin; its own chatter is swallowed."""
+def run_graders(graders_dir: Path, sandbox, slots=1):
+    """pytest on the grader folder with our plugin (a GradingPlugin); its own chatter is
+    swallowed.  pytest is imported here, after the sandbox was launched: a cold grading's
+    sandbox starts ~0.1 s sooner."""
+    import pytest
+
+    from .plugin import GradingPlugin
     plugin = GradingPlugin(sandbox, slots)
     args = [str(graders_dir), "-c", str(graders_dir / "pytest.ini"), "--rootdir", str(graders_dir),
             "-q", "--import-mode=importlib", "-W", "ignore",

@@ -12,13 +12,19 @@ import signal
 import time
 
 from ..errors import SandboxError
-from . import codec, twins
+from . import twins
 from .diagnose import why_not_started
 from .launch import Limits
 from .outcomes import StudentError, UnitOutcome
 from .starters import ColdStart
 
 MAX_ANSWER_BYTES = 64 << 20
+
+
+def _codec():
+    """codec.py imports numpy (~0.1 s): a cold grading launches its sandbox first."""
+    from . import codec
+    return codec
 
 
 class Sandbox:
@@ -41,6 +47,7 @@ class Sandbox:
         self.timed_out = set()            # names that hung once: not called again
         self.launched = None              # a process begin() launched, not yet waited for
         self.call_s = 0.0                 # seconds spent waiting for answers to calls
+        self.load_s = 0.0                 # seconds the submission's units took to run
 
     def __enter__(self):
         return self if self.process else self.start()
@@ -99,6 +106,7 @@ class Sandbox:
     def _load(self):
         units = [{"index": i, "label": label, "source": source}
                  for i, (label, source) in enumerate(self.units) if i not in self.excluded]
+        begun = time.monotonic()
         self._send({"op": "load", "units": units, "files": self.files})
         self._ran = {i: UnitOutcome(self.units[i][0], why) for i, why in self.excluded.items()}
         deadline = time.monotonic() + self.load_timeout
@@ -112,6 +120,7 @@ class Sandbox:
                                                str(event.get("output", "")))
                 self.current = None
             elif event.get("event") == "loaded":
+                self.load_s += time.monotonic() - begun
                 self.outcomes = [self._ran[i] for i in sorted(self._ran)]
                 self.defined = set(event.get("defined", []))
                 return
@@ -230,8 +239,8 @@ class Sandbox:
             raise StudentError(kind if kind in StudentError.KINDS else "exception",
                                str(answer.get("error", "failed"))[:2000])
         try:
-            return codec.decode_output(answer.get("value"))
-        except (codec.NotPlain, ValueError, TypeError) as exc:
+            return _codec().decode_output(answer.get("value"))
+        except (_codec().NotPlain, ValueError, TypeError) as exc:
             raise StudentError("bad_value", str(exc))
 
     def call(self, name, *args, timeout=None, **kwargs):
@@ -248,8 +257,8 @@ class Sandbox:
 
     def _call(self, name, args, kwargs, timeout):
         return self.request({"op": "call", "name": name,
-                             "args": [codec.encode_input(a) for a in args],
-                             "kwargs": {k: codec.encode_input(v) for k, v in kwargs.items()}},
+                             "args": [_codec().encode_input(a) for a in args],
+                             "kwargs": {k: _codec().encode_input(v) for k, v in kwargs.items()}},
                             timeout)
 
     def value(self, name):
@@ -260,6 +269,6 @@ class Sandbox:
         """Build the student's estimator and fit copies [(seed, X, y)]; returns its class
         name, plain params and, per fit, the fitted `attributes` (e.g. "coef_")."""
         return self.request({"op": "sklearn", "name": name, "attributes": list(attributes),
-                             "fits": [{"seed": seed, "X": codec.encode_input(X),
-                                       "y": codec.encode_input(y)} for seed, X, y in fits]},
+                             "fits": [{"seed": seed, "X": _codec().encode_input(X),
+                                       "y": _codec().encode_input(y)} for seed, X, y in fits]},
                             timeout)
