@@ -8,8 +8,9 @@ Modes (keys of figures["modes"], each {"items": notebooks per run, "runs": [...]
   upload_cold:api|stub, upload_warm:api|stub|solved    `gradekit upload --json`, before and
                                                         under serve
   warm_batch_in_turn, upload_warm_in_turn:solved   the same under a server whose gradings run
-                              their checks one after the other (GRADEKIT_CHECK_SLOTS=1): the
-                              figures that choose the policy for parallel checks
+                              their checks one after the other (GRADEKIT_CHECK_SLOTS=1), and
+  warm_batch_always, upload_warm_always:solved     always two groups at the same time
+                              (GRADEKIT_CHECK_SLOTS=2): the figures for the policy
 Batches add the "reports" autograde wrote (with their timing), uploads the report's timing.
 """
 import contextlib
@@ -171,26 +172,25 @@ class Measurement:
                          f"upload_{mode}:{what}", parse=upload_figures)
             courses.clear(self.gk_root, "submitted/bench*")   # out of the next batch
 
-    def warm(self, in_turn=False):
-        """The warm modes; in_turn: under a server whose checks run one after the other."""
+    def warm(self, policy=""):
+        """The warm modes; policy "in_turn" or "always": under a server whose checks run one
+        after the other, or always in two groups (default: the engine's policy)."""
         server = WarmServer(self.gk_root, ASSIGNMENT, log=self.work / "server.log")
-        self.say(f"starting gradekit serve {ASSIGNMENT} --workers 2"
-                 + (" (checks in turn)" if in_turn else ""))
-        with check_slots(1 if in_turn else None):
+        self.say(f"starting gradekit serve {ASSIGNMENT} --workers 2 {policy}")
+        with check_slots({"in_turn": 1, "always": 2}.get(policy)):
             ready, reason = server.start(self.server_timeout)
         self.figures["warm"]["reason"] = reason
         if reason:
             self.say(f"warm mode: not available ({reason})")
             return
         try:
-            n, tail = len(self.submissions), "_in_turn" if in_turn else ""
-            if not in_turn:
+            n, tail = len(self.submissions), f"_{policy}" if policy else ""
+            if not policy:
                 self.modes["serve_start"] = {"items": 1, "runs": [
                     {"seconds": ready, "code": 0, "maxrss_mb": None}]}
-            self.autograde(f"warm_batch{tail}", f"warm gradekit autograde --jobs 2, {n}"
-                           + (", checks in turn" if in_turn else ""))
-            if in_turn:
-                self.uploads("warm_in_turn", ("solved",))
+            self.autograde(f"warm_batch{tail}", f"warm gradekit autograde --jobs 2, {n} {policy}")
+            if policy:
+                self.uploads(f"warm{tail}", ("solved",))
             else:
                 self.uploads("warm", ("api", "stub", "solved"))
                 self.figures["warm"]["server_processes"] = server.memory()
@@ -210,7 +210,7 @@ class Measurement:
             self.say(f"working in {self.work}")
             for step in (self.setup, self.singles, self.batches, self.probe,
                          lambda: self.uploads("cold"), self.warm,
-                         lambda: self.warm(in_turn=True)):
+                         lambda: self.warm("in_turn"), lambda: self.warm("always")):
                 step()
         finally:
             self.spawner.close()

@@ -28,12 +28,15 @@ QUICK_ROWS = [
     "(d) gradekit upload, warm: release stub",
     "(e) as (d), checks in turn: autograde --jobs 2, batch of 4",
     "(e) as (d), checks in turn: upload, API-only notebook",
+    "(f) as (d), always 2 groups: autograde --jobs 2, batch of 4",
+    "(f) as (d), always 2 groups: upload, API-only notebook",
 ]
 TARGETS = ["cold `gradekit grade` <= 1/3 of stock", "warm overhead <= 0.3 s",
            "batch of 4 with --jobs 2 >= 6x stock throughput", "peak sandbox memory <= 400 MB",
            # issue 13
            "cold `gradekit grade`, API-only notebook", "warm `gradekit upload` of the solved",
-           "warm batch of 4 with --jobs 2, checks at the same time",
+           "warm batch of 4 with --jobs 2, the engine's policy",
+           "warm batch of 4 with --jobs 2, always 2 groups of checks",
            "warm batch of 4 with --jobs 2, checks in turn",
            "warm overhead outside the student's code, warm batch"]
 
@@ -76,7 +79,8 @@ def test_submissions_define_the_api_before_the_test_cells(courses, tmp_path):
 
 MODES = ["stock_one:API", "cold_one:API", "stock_batch", "cold_batch", "serve_start", "warm_batch",
          "upload_cold:api", "upload_warm:api", "upload_cold:stub", "upload_warm:stub",
-         "upload_warm:solved", "warm_batch_in_turn", "upload_warm_in_turn:solved"]
+         "upload_warm:solved", "warm_batch_in_turn", "upload_warm_in_turn:solved",
+         "warm_batch_always", "upload_warm_always:solved"]
 UPLOAD_STAGES = {"archive", "load", "grade", "gradebook", "reports", "feedback", "total", "grading"}
 
 
@@ -89,7 +93,7 @@ def check_figures(figures):
         runs = modes.get(key.replace("API", api), {}).get("runs")
         assert runs, key
         assert all(r["code"] == 0 and r["seconds"] > 0 for r in runs), (key, runs)
-    for key in ("cold_batch", "warm_batch", "warm_batch_in_turn"):
+    for key in ("cold_batch", "warm_batch", "warm_batch_in_turn", "warm_batch_always"):
         reports = modes[key]["runs"][0]["reports"]
         assert len(reports) == 4, (key, reports)
         for report in reports:
@@ -132,7 +136,7 @@ def test_quick_benchmark_prints_every_row(tmp_path):
                   "- warm upload of the stub, ", "Time breakdown of one cold grading",
                   "timing['sandbox_start']", "test_gradients::", "Where the batch's time goes",
                   "Where an upload's time goes", "Targets (issue 13):",
-                  "Policy for parallel checks", "- warm batch, s / notebook: at the same time"):
+                  "Policy for parallel checks", "- warm batch of 4, s / notebook: policy"):
         assert piece in text, piece
     assert "FAILED" not in text
     assert out.read_text().strip() == text.strip()

@@ -78,9 +78,9 @@ class StudentProxy:
 class GradingPlugin:
     """Collects one TestResult per grader test, in collection order."""
 
-    def __init__(self, sandbox, slots=1):
+    def __init__(self, sandbox, slots=None):
         self.proxy = StudentProxy(sandbox)
-        self.slots = slots         # groups of checks run at the same time (parallel.py)
+        self.slots = slots         # groups of checks at the same time; None: parallel.py decides
         self.order = {}            # nodeid -> position in the collection (reports keep it)
         self.found = []            # (position, TestResult)
         self.kept = {}             # plain numbers graders keep for feedback (`artifacts`)
@@ -156,9 +156,11 @@ class GradingPlugin:
                 self.start_error = exc
                 return True
         self.marks["started"] = time.monotonic()
-        if self.slots <= 1:
+        parallel.settle()   # the last grading's sandbox is stopped: it is no busy core of ours
+        slots = self.slots if self.slots is not None else parallel.check_slots()
+        if slots <= 1:
             return None
-        return parallel.run_loop(self, session, self.slots)
+        return parallel.run_loop(self, session, slots)
 
     def pytest_runtest_setup(self, item):
         self.proxy._sandbox.printed = []

@@ -9,7 +9,7 @@ from pathlib import Path
 from ..course import Course
 from ..sandbox.client import Sandbox
 from ..submission import Rejected, Submission, load_bytes, load_submission
-from .parallel import check_slots, close_later
+from .parallel import close_later
 from .results import GradingResult
 
 
@@ -39,7 +39,8 @@ def grade_submission(course: Course, assignment: str, submission: Submission, *,
     """Run the graders against a loaded submission in a fresh sandbox.
 
     limits: Sandbox keywords (call_timeout, budget_s, ...) over the assignment's [limits];
-    check_slots: how many groups of checks run at the same time (default: parallel.py's).
+    check_slots: how many groups of checks run at the same time (default: parallel.py decides
+    when the checks start).
     """
     started = started or time.monotonic()
     timing = {"load": time.monotonic() - started}
@@ -48,7 +49,7 @@ def grade_submission(course: Course, assignment: str, submission: Submission, *,
                                        "sha256": submission.sha256})
     # SandboxError (a RuntimeError) propagates: the sandbox could not start, not the student's
     settings = course.settings(assignment)
-    slots = limits.pop("check_slots", None) or check_slots()
+    slots = limits.pop("check_slots", None)
     limits = {**settings.limits.sandbox_keywords(), **limits}
     sandbox = Sandbox(submission.units, files=course.public_file_texts(assignment),
                       preload=settings.preload, **limits)
@@ -122,7 +123,7 @@ def graders_modules(graders_dir):
                 del sys.modules[name]
 
 
-def run_graders(graders_dir: Path, sandbox, slots=1):
+def run_graders(graders_dir: Path, sandbox, slots=None):
     """pytest on the grader folder with our plugin (a GradingPlugin); its own chatter is
     swallowed.  pytest is imported here, after the sandbox was launched: a cold grading's
     sandbox starts ~0.1 s sooner."""

@@ -149,15 +149,9 @@ class Sandbox:
             self.process, self.launched = self.launched, None
         self._kill()
 
-    def fork(self):
-        """A client on a copy of the loaded interpreter, for checks run beside this one's
-        (twins.py); None when the sandbox cannot fork now."""
-        return twins.fork(self)
-
-    def release(self):
-        """Forget this sandbox without killing it (a fork of our process holding a copy of a
-        client whose sandbox another process owns)."""
-        twins.release(self)
+    # a client on a copy of the loaded interpreter for checks run beside this one's, and
+    # forgetting a sandbox another process owns without killing it (twins.py)
+    fork, release = twins.fork, twins.release
 
     def _kill(self):
         if self.process is None:
