@@ -50,7 +50,10 @@ def schema_validator(minor):
         if minor <= newest:
             return None
         path = folder / "nbformat.v4.schema.json"   # newer than we know: nbformat's latest
-    import fastjsonschema
+    try:
+        import fastjsonschema   # nbformat's own dependency, so installed wherever it is
+    except ImportError:
+        return None
     return fastjsonschema.compile(json.loads(path.read_text(encoding="utf-8")))
 
 
