@@ -5,10 +5,17 @@ Modes (keys of figures["modes"], each {"items": notebooks per run, "runs": [...]
   stock_one:ID, cold_one:ID   stock `nbgrader autograde --student ID`, `gradekit grade` (cold)
   stock_batch, cold_batch     stock `nbgrader autograde`, `gradekit autograde --jobs 2`
   serve_start, warm_batch     `gradekit serve --workers 2` until ready, then autograde again
-  upload_cold:api|stub, upload_warm:api|stub    `gradekit upload --json`, before and under serve
+  upload_cold:api|stub, upload_warm:api|stub|solved    `gradekit upload --json`, before and
+                                                        under serve
+  warm_batch_in_turn, upload_warm_in_turn:solved   the same under a server whose gradings run
+                              their checks one after the other (GRADEKIT_CHECK_SLOTS=1), and
+  warm_batch_always, upload_warm_always:solved     always two groups at the same time
+                              (GRADEKIT_CHECK_SLOTS=2): the figures for the policy
 Batches add the "reports" autograde wrote (with their timing), uploads the report's timing.
 """
+import contextlib
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -41,6 +48,20 @@ def autograde_reports(root):
         found.append({"student": path.parent.parent.name, "duration_s": report.get("duration_s"),
                       "score": report.get("score"), "timing": report.get("timing", {})})
     return found
+
+
+@contextlib.contextmanager
+def check_slots(value):
+    """GRADEKIT_CHECK_SLOTS for the commands started meanwhile (None: the engine's policy)."""
+    saved = os.environ.pop("GRADEKIT_CHECK_SLOTS", None)
+    if value is not None:
+        os.environ["GRADEKIT_CHECK_SLOTS"] = str(value)
+    try:
+        yield
+    finally:
+        os.environ.pop("GRADEKIT_CHECK_SLOTS", None)
+        if saved is not None:
+            os.environ["GRADEKIT_CHECK_SLOTS"] = saved
 
 
 class Measurement:
@@ -138,32 +159,41 @@ class Measurement:
                 [sys.executable, "-c", "import gradekit.grading.run"], self.gk_root,
                 "interpreter start and grading imports", times=times)]}
 
-    def uploads(self, mode):
-        """`gradekit upload --json` of the API-only notebook and of the release stub."""
-        api = self.single[-1]
-        for what, path in (("api", courses.notebook(self.gk_root, api)), ("stub", self.stub)):
+    def uploads(self, mode, kinds=("api", "stub")):
+        """`gradekit upload --json` of the API-only notebook, the release stub and (warm) the
+        solved notebook (quick mode: the API-only one stands in for it)."""
+        paths = {"api": courses.notebook(self.gk_root, self.single[-1]), "stub": self.stub,
+                 "solved": courses.notebook(self.gk_root, self.single[0])}
+        for what, path in ((kind, paths[kind]) for kind in kinds):
             for number in range(self.reps):
-                self.run(GRADEKIT + ["upload", ASSIGNMENT, path, "--student",
-                                     f"bench-{mode}-{what}-{number + 1}", "--json"],
+                student = f"bench-{mode.replace('_', '-')}-{what}-{number + 1}"
+                self.run(GRADEKIT + ["upload", ASSIGNMENT, path, "--student", student, "--json"],
                          self.gk_root, f"gradekit upload ({mode}) of {what}",
                          f"upload_{mode}:{what}", parse=upload_figures)
             courses.clear(self.gk_root, "submitted/bench*")   # out of the next batch
 
-    def warm(self):
+    def warm(self, policy=""):
+        """The warm modes; policy "in_turn" or "always": under a server whose checks run one
+        after the other, or always in two groups (default: the engine's policy)."""
         server = WarmServer(self.gk_root, ASSIGNMENT, log=self.work / "server.log")
-        self.say(f"starting gradekit serve {ASSIGNMENT} --workers 2")
-        ready, reason = server.start(self.server_timeout)
+        self.say(f"starting gradekit serve {ASSIGNMENT} --workers 2 {policy}")
+        with check_slots({"in_turn": 1, "always": 2}.get(policy)):
+            ready, reason = server.start(self.server_timeout)
         self.figures["warm"]["reason"] = reason
         if reason:
             self.say(f"warm mode: not available ({reason})")
             return
         try:
-            self.modes["serve_start"] = {"items": 1, "runs": [
-                {"seconds": ready, "code": 0, "maxrss_mb": None}]}
-            self.autograde("warm_batch",
-                           f"warm gradekit autograde --jobs 2, {len(self.submissions)}")
-            self.uploads("warm")
-            self.figures["warm"]["server_processes"] = server.memory()
+            n, tail = len(self.submissions), f"_{policy}" if policy else ""
+            if not policy:
+                self.modes["serve_start"] = {"items": 1, "runs": [
+                    {"seconds": ready, "code": 0, "maxrss_mb": None}]}
+            self.autograde(f"warm_batch{tail}", f"warm gradekit autograde --jobs 2, {n} {policy}")
+            if policy:
+                self.uploads(f"warm{tail}", ("solved",))
+            else:
+                self.uploads("warm", ("api", "stub", "solved"))
+                self.figures["warm"]["server_processes"] = server.memory()
         finally:
             self.say("stopping gradekit serve")
             server.stop()
@@ -179,7 +209,8 @@ class Measurement:
         try:
             self.say(f"working in {self.work}")
             for step in (self.setup, self.singles, self.batches, self.probe,
-                         lambda: self.uploads("cold"), self.warm):
+                         lambda: self.uploads("cold"), self.warm,
+                         lambda: self.warm("in_turn"), lambda: self.warm("always")):
                 step()
         finally:
             self.spawner.close()

@@ -35,6 +35,7 @@ def batch_sums(figures, key):
             "grading": total(lambda r: r["duration_s"]), "load": grading("load"),
             "sandbox_start": grading("sandbox_start"), "graders": grading("graders"),
             "tests": total(lambda r: sum(r["timing"]["grading"].get("tests", {}).values())),
+            "outside": grading("outside_student"),
             "gradebook": total(lambda r: r["timing"]["gradebook"]),
             "feedback": total(lambda r: r["timing"]["feedback"])}
     sums["ideal"] = sums["grading"] / 2 + sums["gradebook"] + sums["feedback"]
@@ -53,7 +54,8 @@ def upload_medians(figures, key):
                  client=med(lambda r: r["seconds"] - r["timing"]["total"]),
                  duration=med(lambda r: r["duration_s"]),
                  sandbox_start=med(lambda r: grading(r).get("sandbox_start", 0.0)),
-                 checks=med(lambda r: sum(grading(r).get("tests", {}).values())))
+                 checks=med(lambda r: sum(grading(r).get("tests", {}).values())),
+                 outside=med(lambda r: grading(r).get("outside_student", 0.0)))
     return found
 
 
@@ -69,19 +71,27 @@ def grading_table(figures):
 
     def column(p):
         t, checks = p["timing"], p["timing"].get("tests", {})
-        cells = [bare, imports, t["load"], t["sandbox_start"], t["graders"],
-                 t["graders"] - sum(checks.values()), sum(checks.values())]
-        return cells + [checks.get(name) for name in tests] + [p["duration_s"], p["seconds"]]
+        cells = [bare, imports, t["load"], t.get("collection"), t["sandbox_start"],
+                 t.get("student_load"), t.get("checks"), t.get("groups"),
+                 t.get("student_calls"), sum(checks.values())]
+        return cells + [checks.get(name) for name in tests] + \
+            [t.get("outside_student"), p["duration_s"], p["seconds"]]
 
     labels = ["interpreter start (python -c pass)",
               "interpreter start + imports (python -c 'import gradekit.grading.run')",
               "load the submission: timing['load']",
-              "sandbox start: spawn, then run every cell of the notebook: timing['sandbox_start']",
-              "graders: timing['graders']",
-              "  pytest collection, grader imports, expected values (graders minus checks)",
-              "  all checks: sum of timing['tests']"] + [f"    {name}" for name in tests] + \
-             ["total inside grade_path: duration_s", "wall time of the probe process"]
-    columns = [[fmt(c, small=True) for c in column(p)] for p in probes.values()]
+              "pytest start, grader imports, expected values, while the sandbox starts: "
+              "timing['collection']",
+              "then waiting for the sandbox (start, running the cells): timing['sandbox_start']",
+              "  of which running the cells: timing['student_load']",
+              "the checks: timing['checks']", "  in groups at the same time: timing['groups']",
+              "  the longest group's time in student calls: timing['student_calls']",
+              "  sum over all checks: sum of timing['tests']"] + \
+             [f"    {name}" for name in tests] + \
+             ["outside the student's code: timing['outside_student']",
+              "total inside grade_path: duration_s", "wall time of the probe process"]
+    columns = [[c if isinstance(c, int) else fmt(c, small=True) for c in column(p)]
+               for p in probes.values()]
     headers = ["stage (s)"] + [f"{short(s)}, {p['score']:g}/{p['max_score']:g} points"
                                for s, p in probes.items()]
     return ["Time breakdown of one cold grading (grade_probe.py runs grade_path like `gradekit "
@@ -100,8 +110,11 @@ def batch_table(figures):
               ("gradings", "gradings reported"),
               ("grading", "sum of grading times (duration_s, in the workers)"),
               ("load", "  of which loading the submissions"),
-              ("sandbox_start", "  of which sandbox starts (warm: forks) and running the cells"),
-              ("graders", "  of which graders"), ("tests", "    of which checks (timing['tests'])"),
+              ("graders", "  of which graders (from the sandbox's launch to the end)"),
+              ("sandbox_start", "    of which waiting for the sandbox after collection "
+                                "(start or fork, running the cells)"),
+              ("tests", "    checks, summed (timing['tests']; groups run at the same time)"),
+              ("outside", "  outside the student's code (timing['outside_student'])"),
               ("ideal", "sum/2 + parent's serial work (what 2 perfect jobs would take)")]
     cell = lambda v: str(v) if isinstance(v, int) else f"{v:.1f}"
     rows = [[label] + [cell(sums[name]) for sums in found.values()] for name, label in labels]
@@ -111,7 +124,8 @@ def batch_table(figures):
 
 
 def upload_table(figures):
-    keys = [f"upload_{mode}:{what}" for what in ("api", "stub") for mode in ("cold", "warm")]
+    keys = [f"upload_{mode}:{what}" for what in ("api", "stub") for mode in ("cold", "warm")] + \
+        ["upload_warm:solved", "upload_warm_in_turn:solved", "upload_warm_always:solved"]
     found = {key: upload_medians(figures, key) for key in keys}
     found = {key: medians for key, medians in found.items() if medians}
     if not found:
@@ -123,11 +137,13 @@ def upload_table(figures):
               ("total", "total inside upload() (warm: in the server)"),
               ("client", "process start, imports, printing (warm: client and socket)"),
               ("wall", "wall time"), ("duration", "grading (the report's duration_s)"),
-              ("sandbox_start", "  of which sandbox start (warm: fork) and running the cells"),
-              ("checks", "  of which checks (timing['tests'])")]
+              ("sandbox_start", "  of which waiting for the sandbox after collection"),
+              ("checks", "  checks, summed (timing['tests']; groups run at the same time)"),
+              ("outside", "  outside the student's code (timing['outside_student'])")]
     rows = [[label] + [fmt(m[name]) for m in found.values()] for name, label in labels]
+    names = {"stub": " stub", "api": " API-only", "solved": " solved"}
     headers = ["upload stage (median s)"] + [
-        key.split(":")[0].split("_")[1] + (" stub" if key.endswith("stub") else " API-only")
+        key.split(":")[0].split("_", 1)[1].replace("_", " ") + names[key.split(":")[1]]
         for key in found]
     return ["Where an upload's time goes (`gradekit upload --json`: the stages of the report's "
             "timing):", "", md_table(headers, rows)]

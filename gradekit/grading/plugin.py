@@ -7,9 +7,12 @@ fixture (a proxy to the sandbox) and declare what they are worth with markers:
     @pytest.mark.points(0.5)                          # required on every test
     @pytest.mark.hidden                               # students see pass/fail and one line
 """
+import time
+
 import pytest
 
 from ..report import visible_output
+from . import parallel
 from ..sandbox.outcomes import StudentError
 from .results import TestResult
 
@@ -17,6 +20,7 @@ MARKERS = (
     "points(value): points the test is worth (required)",
     "hidden: a private test; students see only pass/fail and the first line of its message",
     "cell(grade_id): the nbgrader grade cell whose score this test contributes to",
+    "cost(seconds): what the test typically takes; spreads checks over parallel groups",
 )
 OUTPUT_LIMIT = 1500
 
@@ -74,12 +78,42 @@ class StudentProxy:
 class GradingPlugin:
     """Collects one TestResult per grader test, in collection order."""
 
-    def __init__(self, sandbox):
+    def __init__(self, sandbox, slots=None):
         self.proxy = StudentProxy(sandbox)
-        self.results = []
+        self.slots = slots         # groups of checks at the same time; None: parallel.py decides
+        self.order = {}            # nodeid -> position in the collection (reports keep it)
+        self.found = []            # (position, TestResult)
         self.kept = {}             # plain numbers graders keep for feedback (`artifacts`)
         self.durations = {}        # test name -> seconds spent in it (sandbox calls included)
         self.internal_errors = []
+        self.marks = {}            # monotonic times: "collected", "started" (the sandbox)
+        self.start_error = None    # the sandbox could not start: raised after pytest ends
+        self.calls_s = []          # per group: seconds spent waiting for student calls
+
+    @property
+    def results(self):
+        """One TestResult per test, in collection order whichever group ran it."""
+        return [test for _, test in sorted(self.found, key=lambda pair: pair[0])]
+
+    def reset(self):
+        """Forget what was found (a trusted fork reports only its own group)."""
+        self.found.clear()
+        self.kept.clear()   # in place: the session's `artifacts` fixture may hold it
+        self.durations.clear()
+        self.internal_errors.clear()
+
+    def findings(self):
+        return {"found": self.found, "kept": self.kept, "durations": self.durations,
+                "internal_errors": self.internal_errors,
+                "calls_s": [self.proxy._sandbox.call_s]}
+
+    def merge(self, findings):
+        """Add what a trusted fork found (see parallel.run_loop)."""
+        self.found += findings["found"]
+        self.kept.update(findings["kept"])
+        self.durations.update(findings["durations"])
+        self.internal_errors += findings["internal_errors"]
+        self.calls_s += findings["calls_s"]
 
     def pytest_configure(self, config):
         for line in MARKERS:
@@ -100,10 +134,33 @@ class GradingPlugin:
         """Partial credit for the current test (see Credit.fail)."""
         return Credit()
 
+    @pytest.hookimpl(trylast=True)   # after the graders' own conftest ordered them
     def pytest_collection_modifyitems(self, items):
         for item in items:
             if item.get_closest_marker("points") is None:
                 raise pytest.UsageError(f"{item.nodeid} has no @pytest.mark.points")
+        self.order = {item.nodeid: position for position, item in enumerate(items)}
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session):
+        """Wait for the sandbox (it started while pytest collected), then run the checks,
+        independent ones at the same time (parallel.py); None: pytest's own loop."""
+        if session.testsfailed or session.config.option.collectonly:
+            return None
+        self.marks["collected"] = time.monotonic()
+        sandbox = self.proxy._sandbox
+        if sandbox.process is None and not sandbox.exhausted:
+            try:
+                sandbox.start()
+            except Exception as exc:   # noqa: BLE001  (SandboxError: ours, raised after pytest)
+                self.start_error = exc
+                return True
+        self.marks["started"] = time.monotonic()
+        parallel.settle()   # the last grading's sandbox is stopped: it is no busy core of ours
+        slots = self.slots if self.slots is not None else parallel.check_slots()
+        if slots <= 1:
+            return None
+        return parallel.run_loop(self, session, slots)
 
     def pytest_runtest_setup(self, item):
         self.proxy._sandbox.printed = []
@@ -113,8 +170,9 @@ class GradingPlugin:
         outcome = yield
         report = outcome.get_result()
         if report.when == "call" or (report.when == "setup" and report.failed):
-            self.results.append(self.result(item, call))
-            self.durations[self.results[-1].name] = round(call.duration, 4)
+            test = self.result(item, call)
+            self.found.append((self.order.get(item.nodeid, len(self.order)), test))
+            self.durations[test.name] = round(call.duration, 4)
 
     def result(self, item, call):
         points = float(item.get_closest_marker("points").args[0])

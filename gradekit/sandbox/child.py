@@ -9,11 +9,13 @@ import json
 import os
 import random
 import signal
+import socket
 import sys
 import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import confine  # noqa: E402  (our own sibling module, found via the line above)
+from ipython_shim import FakeIPython  # noqa: E402
 
 
 def broken(exc):
@@ -58,41 +60,6 @@ class CappedText(io.TextIOBase):
         return text
 
 
-class FakeIPython:
-    """Enough of get_ipython() for notebooks: magics that wrap Python run it, others do nothing."""
-
-    PYTHON_MAGICS = {"time", "timeit", "capture", "prun"}
-
-    def __init__(self, namespace):
-        self.user_ns = namespace
-
-    def run_line_magic(self, name, line, *_):
-        if name in self.PYTHON_MAGICS and line.strip():
-            exec(compile(line, f"<%{name}>", "exec"), self.user_ns)
-
-    def run_cell_magic(self, name, line, cell):
-        if name in self.PYTHON_MAGICS:
-            exec(compile(cell, f"<%%{name}>", "exec"), self.user_ns)
-
-    def system(self, *_):
-        return None
-
-    def getoutput(self, *_):
-        return []
-
-    def __getattr__(self, name):
-        # Anything else (input transformers, events, display hooks) is accepted and ignored:
-        # cells were already transformed by the trusted side, so nothing here can rewrite them.
-        return FakeIPython.Ignored()
-
-    class Ignored:
-        def __call__(self, *args, **kwargs):
-            return FakeIPython.Ignored()
-
-        def __getattr__(self, name):
-            return FakeIPython.Ignored()
-
-
 class Missing(LookupError):
     """The submission does not define a name the grader asked for."""
 
@@ -109,9 +76,13 @@ def describe(exc):
 
 
 class Child:
-    def __init__(self, requests_fd, answers_fd):
+    def __init__(self, requests_fd, answers_fd, forks_fd=None, level=()):
         self.inbox = os.fdopen(requests_fd, "rb")
         self.outbox = os.fdopen(answers_fd, "wb")
+        # where the pipe ends of check forks arrive (see op_fork); None: this is a fork
+        self.forks = socket.socket(fileno=forks_fd) if forks_fd is not None else None
+        self.level = list(level)
+        self.forked = []    # pids of our check forks, reaped here (SIGCHLD stays the student's)
         self.ns = {"__name__": "__main__", "__builtins__": __builtins__}
         self.ns["get_ipython"] = lambda: FakeIPython(self.ns)
         self.captured = CappedText()
@@ -181,15 +152,49 @@ class Child:
             fits.append({name: getattr(copy, name) for name in request.get("attributes", [])})
         return {"class": type(model).__name__, "params": params, "fits": fits}
 
+    def op_fork(self, request):
+        """A copy of this loaded interpreter that answers on the two pipe ends sent with the
+        request, so checks can run beside each other.  It is this process, forked: the same
+        uid, namespaces, Landlock domain and rlimits, and it inherits no way out that this
+        process lacks.  The copy serves until its pipe closes; it is killed with the sandbox."""
+        _, fds, _, _ = socket.recv_fds(self.forks, 16, 2)
+        for pid in list(self.forked):
+            try:
+                if os.waitpid(pid, os.WNOHANG)[0]:
+                    self.forked.remove(pid)
+            except ChildProcessError:
+                self.forked.remove(pid)
+        if len(fds) != 2:
+            return {"event": "forked", "pid": None}
+        pid = os.fork()
+        if pid == 0:
+            try:
+                self.inbox.close()
+                self.outbox.close()
+                self.forks.close()
+                self.inbox, self.outbox = os.fdopen(fds[0], "rb"), os.fdopen(fds[1], "wb")
+                self.forks = None
+                self.send({"event": "ready", "confinement": self.level, "pid": os.getpid()})
+                self.serve()
+            finally:
+                os._exit(0)
+        self.forked.append(pid)
+        for fd in fds:
+            os.close(fd)
+        return {"event": "forked", "pid": pid}
+
     def serve(self):
         operations = {"load": self.op_load, "value": self.op_value, "call": self.op_call,
                       "sklearn": self.op_sklearn}
         for line in self.inbox:
             request = json.loads(line)
-            operation = operations[request["op"]]
-            if request["op"] == "load":
-                self.send(operation(request))
+            if request["op"] in ("load", "fork"):   # ours, not the student's: not captured
+                if request["op"] == "fork" and self.forks is None:
+                    self.send({"event": "forked", "pid": None})
+                    continue
+                self.send((self.op_load if request["op"] == "load" else self.op_fork)(request))
                 continue
+            operation = operations[request["op"]]
             value, error = self.run_student(lambda: operation(request))
             answer = {"ok": error is None, "output": self.captured.take()}
             if error is None:
@@ -205,7 +210,7 @@ class Child:
 def run(settings):
     """Confine this process, then serve requests until the grader closes the pipe."""
     level = confine.apply(settings)
-    child = Child(*settings["fds"])
+    child = Child(*settings["fds"], level=level)
     child.send({"event": "ready", "confinement": level, "pid": os.getpid()})
     child.serve()
 

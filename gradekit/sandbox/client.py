@@ -12,13 +12,19 @@ import signal
 import time
 
 from ..errors import SandboxError
-from . import codec
+from . import twins
 from .diagnose import why_not_started
 from .launch import Limits
 from .outcomes import StudentError, UnitOutcome
 from .starters import ColdStart
 
 MAX_ANSWER_BYTES = 64 << 20
+
+
+def _codec():
+    """codec.py imports numpy (~0.1 s): a cold grading launches its sandbox first."""
+    from . import codec
+    return codec
 
 
 class Sandbox:
@@ -35,9 +41,13 @@ class Sandbox:
         self.excluded = {}                # unit index -> why it is left out
         self.outcomes, self.defined, self.level = [], set(), ""
         self.starter = starter or ColdStart(preload)   # warm workers pass a zygote's
+        self.preload = tuple(preload)
         self.process = None                     # a starters.Started while running
         self.printed = []                 # what the student's calls printed, for feedback
         self.timed_out = set()            # names that hung once: not called again
+        self.launched = None              # a process begin() launched, not yet waited for
+        self.call_s = 0.0                 # seconds spent waiting for answers to calls
+        self.load_s = 0.0                 # seconds the submission's units took to run
 
     def __enter__(self):
         return self if self.process else self.start()
@@ -46,6 +56,12 @@ class Sandbox:
         self.close()
 
     # -- life cycle -------------------------------------------------------------------
+    def begin(self):
+        """Launch the interpreter and return at once: it imports its libraries while the
+        caller does other work (collecting the graders); start() then waits for it."""
+        self.launched = self.starter(self.limits)
+        return self
+
     def start(self):
         """Start and load, leaving out units that hang or end the interpreter.
 
@@ -78,7 +94,7 @@ class Sandbox:
                     "submission may take" if exc.kind == "timeout" else str(exc))
 
     def _spawn(self):
-        self.process = self.starter(self.limits)
+        self.process, self.launched = self.launched or self.starter(self.limits), None
         self._buffer, self.current = b"", None
         try:
             ready = self._receive(min(60.0, self._left()))
@@ -90,6 +106,7 @@ class Sandbox:
     def _load(self):
         units = [{"index": i, "label": label, "source": source}
                  for i, (label, source) in enumerate(self.units) if i not in self.excluded]
+        begun = time.monotonic()
         self._send({"op": "load", "units": units, "files": self.files})
         self._ran = {i: UnitOutcome(self.units[i][0], why) for i, why in self.excluded.items()}
         deadline = time.monotonic() + self.load_timeout
@@ -103,6 +120,7 @@ class Sandbox:
                                                str(event.get("output", "")))
                 self.current = None
             elif event.get("event") == "loaded":
+                self.load_s += time.monotonic() - begun
                 self.outcomes = [self._ran[i] for i in sorted(self._ran)]
                 self.defined = set(event.get("defined", []))
                 return
@@ -127,7 +145,13 @@ class Sandbox:
 
     def close(self):
         """Kill everything the sandbox started and remove its scratch folder."""
+        if self.launched is not None:   # begun, never waited for
+            self.process, self.launched = self.launched, None
         self._kill()
+
+    # a client on a copy of the loaded interpreter for checks run beside this one's, and
+    # forgetting a sandbox another process owns without killing it (twins.py)
+    fork, release = twins.fork, twins.release
 
     def _kill(self):
         if self.process is None:
@@ -193,12 +217,15 @@ class Sandbox:
             self.start()
         if self.exhausted:
             raise StudentError("timeout", self.exhausted)
+        asked = time.monotonic()
         try:
             self._send(message)
             answer = self._receive(min(timeout or self.call_timeout, self._left()))
         except StudentError:
             self._kill()
             raise
+        finally:
+            self.call_s += time.monotonic() - asked
         if answer.get("output"):
             self.printed.append(str(answer["output"]))
         if not answer.get("ok"):
@@ -206,8 +233,8 @@ class Sandbox:
             raise StudentError(kind if kind in StudentError.KINDS else "exception",
                                str(answer.get("error", "failed"))[:2000])
         try:
-            return codec.decode_output(answer.get("value"))
-        except (codec.NotPlain, ValueError, TypeError) as exc:
+            return _codec().decode_output(answer.get("value"))
+        except (_codec().NotPlain, ValueError, TypeError) as exc:
             raise StudentError("bad_value", str(exc))
 
     def call(self, name, *args, timeout=None, **kwargs):
@@ -224,8 +251,8 @@ class Sandbox:
 
     def _call(self, name, args, kwargs, timeout):
         return self.request({"op": "call", "name": name,
-                             "args": [codec.encode_input(a) for a in args],
-                             "kwargs": {k: codec.encode_input(v) for k, v in kwargs.items()}},
+                             "args": [_codec().encode_input(a) for a in args],
+                             "kwargs": {k: _codec().encode_input(v) for k, v in kwargs.items()}},
                             timeout)
 
     def value(self, name):
@@ -236,6 +263,6 @@ class Sandbox:
         """Build the student's estimator and fit copies [(seed, X, y)]; returns its class
         name, plain params and, per fit, the fitted `attributes` (e.g. "coef_")."""
         return self.request({"op": "sklearn", "name": name, "attributes": list(attributes),
-                             "fits": [{"seed": seed, "X": codec.encode_input(X),
-                                       "y": codec.encode_input(y)} for seed, X, y in fits]},
+                             "fits": [{"seed": seed, "X": _codec().encode_input(X),
+                                       "y": _codec().encode_input(y)} for seed, X, y in fits]},
                             timeout)

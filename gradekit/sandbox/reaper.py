@@ -8,12 +8,18 @@ def processes_of(uid):
     """PIDs of live (non-zombie) processes whose real uid is `uid`."""
     found = []
     for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
         try:
             with open(f"/proc/{entry}/status") as handle:
-                status = dict(line.split(":", 1) for line in handle if ":" in line)
+                status = handle.read()
+            # two fields of ~55: find them rather than parse every line (a warm grading
+            # scans /proc after each submission)
+            state = status[status.index("\nState:") + 7:].lstrip()[:1]
+            real = int(status[status.index("\nUid:") + 5:].split(None, 1)[0])
         except (OSError, ValueError):
             continue
-        if int(status["Uid"].split()[0]) == uid and not status["State"].strip().startswith("Z"):
+        if real == uid and state != "Z":
             found.append(int(entry))
     return found
 
@@ -25,7 +31,9 @@ def kill_uid(uid, patience_s=5.0):
     add one after `kill -1` passed; a namespace's teardown is asynchronous too.
     """
     end = time.monotonic() + patience_s
-    while processes_of(uid) and time.monotonic() < end:
+    while True:   # kill first: a sandbox being stopped nearly always has processes left
         subprocess.run(["kill", "-9", "-1"], user=uid, group=uid, extra_groups=[],
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if not processes_of(uid) or time.monotonic() >= end:
+            return
         time.sleep(0.01)

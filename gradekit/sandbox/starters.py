@@ -27,6 +27,7 @@ class Started:
     stop: object                  # () -> None: SIGKILL the whole tree, remove scratch
     exit_code: object             # (timeout) -> int | None
     log: object = field(default=None)   # file with the interpreter's own stdout/stderr
+    forks: object = field(default=None)  # socket that carries pipe ends to check forks
 
     def tail(self):
         """The last lines the interpreter wrote outside the protocol (for crash reports)."""
@@ -46,15 +47,17 @@ class ColdStart:
         launch = plan(limits, preload=self.preload)
         requests_r, requests_w = os.pipe()
         answers_r, answers_w = os.pipe()
+        forks, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         log = tempfile.TemporaryFile()
         settings = json.loads(launch.argv[-1])   # child.py reads its fds from the settings
-        settings["fds"] = [requests_r, answers_w]
+        settings["fds"] = [requests_r, answers_w, theirs.fileno()]
         launch.argv[-1] = json.dumps(settings)
         process = subprocess.Popen(
             launch.argv, env=launch.env, cwd=launch.cwd, stdin=subprocess.DEVNULL,
-            stdout=log, stderr=log, pass_fds=(requests_r, answers_w), start_new_session=True)
+            stdout=log, stderr=log, pass_fds=settings["fds"], start_new_session=True)
         os.close(requests_r)
         os.close(answers_w)
+        theirs.close()
 
         def stop():
             try:
@@ -67,6 +70,7 @@ class ColdStart:
             if launch.scratch:
                 subprocess.run(["rm", "-rf", "--one-file-system", launch.scratch], check=False)
             log.close()
+            forks.close()
 
         def exit_code(timeout):
             try:
@@ -74,7 +78,8 @@ class ColdStart:
             except subprocess.TimeoutExpired:
                 return None
 
-        return Started(requests_w, answers_r, launch.level, launch.uid, stop, exit_code, log)
+        return Started(requests_w, answers_r, launch.level, launch.uid, stop, exit_code, log,
+                       forks)
 
 
 class ZygoteStart:
@@ -109,11 +114,14 @@ class ZygoteStart:
         settings["uid"] = uid
         requests_r, requests_w = os.pipe()
         answers_r, answers_w = os.pipe()
+        forks, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         request = {"op": "fork", "settings": settings, "scratch": scratch,
                    "tmp_bytes": limits.tmp_bytes, "keep": interpreter.under_tmp()}
-        socket.send_fds(self.control, [json.dumps(request).encode()], [requests_r, answers_w])
+        socket.send_fds(self.control, [json.dumps(request).encode()],
+                        [requests_r, answers_w, theirs.fileno()])
         os.close(requests_r)
         os.close(answers_w)
+        theirs.close()
         pid = json.loads(self.control.recv(4096) or b'{"pid": null}')["pid"]
 
         def stop():
@@ -123,9 +131,10 @@ class ZygoteStart:
                 self.control.send(json.dumps({"op": "kill", "pid": pid}).encode())
             if scratch:
                 subprocess.run(["rm", "-rf", "--one-file-system", scratch], check=False)
+            forks.close()
 
         return Started(requests_w, answers_r, self.launch.level, uid, stop, lambda _: None,
-                       self.log)
+                       self.log, forks)
 
     def close(self):
         """Stop the zygote (its forks are stopped by their own handles)."""

@@ -51,7 +51,7 @@ def main():
     control = socket.socket(fileno=settings["control_fd"])
     while True:
         try:
-            message, fds, _, _ = socket.recv_fds(control, 1 << 16, 2)
+            message, fds, _, _ = socket.recv_fds(control, 1 << 16, 3)
         except OSError:
             return
         if not message:

@@ -18,6 +18,7 @@ def test_sklearn_mlp_solves_xor(student, data, mlp_accuracy):
 
 @pytest.mark.points(0.5)
 @pytest.mark.hidden
+@pytest.mark.cost(2.0)   # the student's own training, up to 3 starts: the longest check
 def test_own_mlp_solves_xor(student, ref, data, artifacts):
     n_hidden = scalar(student.value("XOR_HIDDEN"), "XOR_HIDDEN")
     assert type(n_hidden) is int and 1 <= n_hidden <= 64, "XOR_HIDDEN should be an int in 1..64"
