@@ -48,6 +48,9 @@ def sign_in(driver, url, token):
     assert driver.current_url.endswith("/signin")
     by_id(driver, "token").send_keys(token)
     by_id(driver, "sign-in").click()
+    # the answer comes after the sign-in delay: wait for it before going anywhere else
+    from selenium.webdriver.support.ui import WebDriverWait
+    WebDriverWait(driver, 30).until(lambda d: not d.current_url.endswith("/signin"))
 
 
 def upload(driver, url, path):
