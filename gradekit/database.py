@@ -11,10 +11,13 @@ on several hosts names PostgreSQL in gradekit.toml:
 SQLAlchemy Core (already installed with nbgrader): tables are created when missing.
 """
 import os
+import sqlite3
 import threading
 
 from sqlalchemy import (Boolean, Column, Float, Integer, MetaData, String, Table, Text,
                         UniqueConstraint, create_engine, event, text)
+
+from sqlalchemy.exc import OperationalError
 
 from .course import CourseError
 from .settings import SettingsError, read_toml
@@ -119,7 +122,12 @@ def create_schema(engine, url):
     created first: nbgrader stamps its alembic version only into a database without tables.
     """
     if engine.dialect.name == "sqlite":   # a file of this host; SQLite serialises writers
-        metadata.create_all(engine)
+        try:
+            metadata.create_all(engine)
+        except OperationalError as exc:   # another process created it between check and create
+            if "already exists" not in str(exc):
+                raise
+            metadata.create_all(engine)   # checks again: creates only what is still missing
         return
     with engine.begin() as db:
         db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
@@ -137,7 +145,10 @@ def _make_engine(url):
     @event.listens_for(engine, "connect")
     def _pragmas(connection, _record):
         cursor = connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")    # pages read while workers write
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")    # pages read while workers write
+        except sqlite3.OperationalError:   # busy: another process is switching it (it persists)
+            pass
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 

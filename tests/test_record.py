@@ -36,3 +36,4 @@ def test_a_redelivered_attempt_is_recorded_once(course_copy, sandbox_mode):
     assert (row.status, row.tries, row.score) == ("graded", 2, 10.0)
     reports = list((course_copy / "uploads" / "dora" / "ML06").glob("*.report.json"))
     assert len(reports) == 1 and json.loads(reports[0].read_text())["score"] == 10.0
+
