@@ -165,3 +165,11 @@ def postgres_server():
         yield server
     finally:
         server.close()
+
+
+def run_nbgrader(course, *args):
+    """Stock `nbgrader ARGS` in `course` (must succeed); returns the CompletedProcess."""
+    done = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course,
+                          capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done

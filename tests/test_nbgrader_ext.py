@@ -22,6 +22,7 @@ from gradekit.grading import results, run
 from gradekit.grading.library import load_library, read_example
 from gradekit.nbgrader_ext import SandboxedGrading
 from gradekit.submission import Rejected
+from conftest import run_nbgrader as nbgrader
 
 COPIED = ("nbgrader_config.py", "source", "release", "graders", "reference", "data")
 MUTANTS = ("grad_w2_off_by_one", "sigmoid_wrong_formula", "train_gradient_ascent")
@@ -99,13 +100,6 @@ def test_rejection_and_infrastructure_failure_give_zero_without_traceback(
 
 
 # -- slow: nbgrader autograde in a copy of the course ----------------------------------------
-
-def nbgrader(course, *args):
-    done = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course,
-                          capture_output=True, text=True, timeout=900)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return done
-
 
 def with_cell(nb, source):
     nb = copy.deepcopy(nb)

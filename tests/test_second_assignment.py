@@ -27,6 +27,7 @@ import numpy as np
 import pytest
 
 from gradekit.course import Course
+from conftest import run_nbgrader as nbgrader
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -71,13 +72,6 @@ def gradekit(course, *args, timeout=600):
     """Run the gradekit command in the course folder; returns the CompletedProcess."""
     return subprocess.run([sys.executable, "-m", "gradekit.cli", *map(str, args)], cwd=course,
                           capture_output=True, text=True, timeout=timeout)
-
-
-def nbgrader(course, *args):
-    done = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course,
-                          capture_output=True, text=True, timeout=900)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return done
 
 
 def grade_json(course, path):
