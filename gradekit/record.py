@@ -8,6 +8,7 @@ lacks it, and an attempt already graded is answered from the database without gr
 """
 import json
 import time
+from datetime import datetime
 
 from . import attempts, gradebook
 from .policy import load_policy
@@ -77,7 +78,7 @@ def record(course, row, result, submission, *, regrade=False, timing) -> dict:
     """Write a graded attempt's gradebook row, reports, feedback page and event, once."""
     policy = load_policy(course, row.assignment)
     folder = (course.root / row.archive).parent
-    received = _parse_time(row.received)
+    received = datetime.fromisoformat(row.received)
     penalty = policy.penalty(received, result.max_score)
     step = time.monotonic()
     with locked(folder / ".lock"):
@@ -162,7 +163,3 @@ def write_feedback_page(result, course, path):
         return None
     return write_feedback(result, course, path)
 
-
-def _parse_time(text):
-    from datetime import datetime
-    return datetime.fromisoformat(text)

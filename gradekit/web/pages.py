@@ -79,8 +79,9 @@ async def upload_post(request):
 
 def attempt_page(request):
     signed_in(request)
-    return render(request, "attempt.html", row=own_attempt(request),
-                  report=own_attempt(request).report_json(), base=request.url.path)
+    row = own_attempt(request)
+    return render(request, "attempt.html", row=row, report=row.report_json(),
+                  base=request.url.path)
 
 
 routes = [
