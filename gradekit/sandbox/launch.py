@@ -5,13 +5,12 @@ whole process group can be killed) and, when we are root, a throwaway uid per sa
 """
 import json
 import os
-import secrets
 import shutil
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import interpreter
+from . import interpreter, uids
 
 CHILD_DIR = Path(__file__).resolve().parent
 INSIDE_DIR = "/opt/gradekit-sandbox"     # where bubblewrap shows CHILD_DIR
@@ -40,8 +39,9 @@ def bwrap_path():
 
 
 def sandbox_uid():
-    """A throwaway uid when root (limits and signals then touch only this sandbox)."""
-    return 60000 + secrets.randbelow(5000) if os.getuid() == 0 else None
+    """A throwaway uid when root (limits and signals then touch only this sandbox), reserved
+    for it alone (uids.py); give it back with uids.release after killing its processes."""
+    return uids.reserve() if os.getuid() == 0 else None
 
 
 def child_env(home):
@@ -68,9 +68,8 @@ class Plan:
     scratch: str | None   # a host folder to remove afterwards (fallback level only)
 
 
-def confinement(limits, scratch=None):
-    """The settings child.py confines itself with (a fresh uid each time, when root)."""
-    uid = sandbox_uid()
+def confinement(limits, uid, scratch=None):
+    """The settings child.py confines itself with (uid: sandbox_uid()'s)."""
     settings = {"uid": uid, "landlock": scratch is not None,
                 "limits": {k: v for k, v in asdict(limits).items() if k != "tmp_bytes"}}
     if scratch is not None:   # fallback: Landlock keeps the child to its scratch folder
@@ -97,7 +96,7 @@ def plan(limits, script="child.py", preload=()):
     python = interpreter.executable()
     bwrap = bwrap_path()
     if bwrap:
-        settings = dict(confinement(limits), preload=list(preload))
+        settings = dict(confinement(limits, sandbox_uid()), preload=list(preload))
         argv = [bwrap, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
                 "--unshare-cgroup-try", "--die-with-parent", "--new-session"]
         if os.getuid() != 0:
@@ -130,6 +129,6 @@ def plan(limits, script="child.py", preload=()):
         return Plan(argv, child_env("/tmp"), "/", "bubblewrap", settings["uid"], None)
     uid = sandbox_uid()
     scratch = make_scratch(uid)
-    settings = dict(confinement(limits, scratch), uid=uid, preload=list(preload))
+    settings = dict(confinement(limits, uid, scratch), preload=list(preload))
     argv = [python, "-I", str(CHILD_DIR / script), json.dumps(settings)]
     return Plan(argv, child_env(scratch), scratch, "fallback: no bubblewrap", uid, scratch)

@@ -11,7 +11,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 
-from . import interpreter
+from . import interpreter, uids
 from .launch import plan
 from .reaper import kill_uid
 
@@ -67,6 +67,7 @@ class ColdStart:
             process.wait()
             if launch.uid is not None:
                 kill_uid(launch.uid)
+                uids.release(launch.uid)
             if launch.scratch:
                 subprocess.run(["rm", "-rf", "--one-file-system", launch.scratch], check=False)
             log.close()
@@ -110,8 +111,7 @@ class ZygoteStart:
         from .launch import confinement, make_scratch, sandbox_uid
         uid = sandbox_uid()
         scratch = None if self.bubblewrap else make_scratch(uid)
-        settings = confinement(limits, scratch)
-        settings["uid"] = uid
+        settings = confinement(limits, uid, scratch)
         requests_r, requests_w = os.pipe()
         answers_r, answers_w = os.pipe()
         forks, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -127,6 +127,7 @@ class ZygoteStart:
         def stop():
             if uid is not None:
                 kill_uid(uid)
+                uids.release(uid)
             elif pid:
                 self.control.send(json.dumps({"op": "kill", "pid": pid}).encode())
             if scratch:
@@ -144,6 +145,9 @@ class ZygoteStart:
         except ProcessLookupError:
             pass
         self.process.wait()
+        if self.launch.uid is not None:
+            kill_uid(self.launch.uid)
+            uids.release(self.launch.uid)
         if self.launch.scratch:
             subprocess.run(["rm", "-rf", "--one-file-system", self.launch.scratch], check=False)
         self.log.close()
