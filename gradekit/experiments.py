@@ -6,6 +6,8 @@ and are most of a notebook's run time; a cell whose names another cell needs sti
 import ast
 import symtable
 
+from .pyparse import parse
+
 
 def experiments_to_skip(cells, experiments, api):
     """Labels of experiment cells whose effects no other cell can see.
@@ -36,7 +38,7 @@ UNSAFE_CALLS = {"exec", "eval", "globals", "setattr", "__import__", "get_ipython
 def bound_names(source, api):
     """Global names a cell binds, or None when it must run (defs, imports, mutation...)."""
     try:
-        tree = ast.parse(source)
+        tree = parse(source)
     except SyntaxError:
         return None
     names = set()

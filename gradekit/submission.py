@@ -3,7 +3,6 @@
 A unit is one notebook cell or one top-level statement of a script: the sandbox runs them one
 by one, so a unit that raises does not stop the others from defining their names.
 """
-import ast
 import hashlib
 import io
 import json
@@ -15,6 +14,7 @@ from pathlib import Path, PurePosixPath
 
 from .experiments import experiments_to_skip
 from .notebook_reader import read_v4
+from .pyparse import parse
 
 MAX_UPLOAD_BYTES = 5 << 20
 MAX_ZIP_TOTAL = 20 << 20
@@ -182,12 +182,12 @@ def notebook_units(notebook, experiments=(), api=()):
 def script_units(source):
     """Top-level statements of a script; blocks that do not parse become failing units."""
     try:
-        tree = ast.parse(source)
+        tree = parse(source)
     except SyntaxError:
         units = []
         for start, block in top_level_blocks(source):
             try:
-                ast.parse(block)
+                parse(block)
                 units += script_units(block)
             except SyntaxError:   # sent as it is: the sandbox reports the SyntaxError and line
                 units.append((f"line {start + 1}", block))

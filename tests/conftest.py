@@ -124,6 +124,7 @@ def running_web(course_root, workers=1, env=None, patience_s=60):
             except OSError:
                 time.sleep(0.2)
         server.url = url
+        server.stderr_tail = lambda: _tail(errors)
         yield server
     finally:
         server.terminate()
@@ -133,6 +134,13 @@ def running_web(course_root, workers=1, env=None, patience_s=60):
             server.kill()
             server.wait()
         errors.close()
+
+
+def _tail(errors, size=4000):
+    """The end of what a service wrote to its stderr so far (for a failing test's message)."""
+    errors.seek(0, 2)
+    errors.seek(max(0, errors.tell() - size))
+    return errors.read().decode(errors="replace")
 
 
 def add_user(course_root, user_id, role="student"):

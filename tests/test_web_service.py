@@ -177,7 +177,9 @@ def test_a_burst_of_30_uploads(web):
         time.sleep(0.2)
     for thread in threads:
         thread.join()
-    assert all(a.status_code == 202 for a in answers.values())
+    failed = {s: (a.status_code, a.text) for s, a in answers.items() if a.status_code != 202}
+    assert not failed, f"{failed}; the service's stderr ends:\n{server.stderr_tail()}"
+    assert sorted(answers) == sorted(tokens)
     scores = {s: wait_final(server.url, tokens[s], 1)["score"] for s in tokens}
     assert max(page_times) < 1.0, page_times
     assert scores == {s: (10.0 if i % 2 == 0 else 0.0) for i, s in enumerate(tokens)}

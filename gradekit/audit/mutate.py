@@ -6,6 +6,8 @@ import ast
 import difflib
 from dataclasses import dataclass
 
+from ..pyparse import parse
+
 FLIP = {ast.Add: (ast.Sub, "+", "-"), ast.Sub: (ast.Add, "-", "+"),
         ast.Mult: (ast.Div, "*", "/"), ast.Div: (ast.Mult, "/", "*")}
 COMPARE = {ast.Lt: (ast.LtE, "<", "<="), ast.LtE: (ast.Lt, "<=", "<"),
@@ -176,7 +178,7 @@ def _nodes(scope):
 def generate(source, filename="reference.py", wrap_calls=None):
     """Every mutant of `source`, in source order, ids unique; same source -> same list."""
     wrap_calls = wrap_calls or {}
-    tree = ast.parse(source)
+    tree = parse(source)
     text = _Text(source)
     reference_dump = ast.dump(tree)
     candidates = []
@@ -189,7 +191,7 @@ def generate(source, filename="reference.py", wrap_calls=None):
     mutants, seen, ids = [], {reference_dump}, {}
     for start, operator, name, line, mutated in candidates:
         try:
-            dump = ast.dump(ast.parse(mutated))
+            dump = ast.dump(parse(mutated))
         except SyntaxError:      # an edit we could not place cleanly: never a mutant
             continue
         if dump in seen:         # no change, or the same program as an earlier mutant
