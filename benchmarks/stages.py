@@ -2,7 +2,7 @@
 batch stage, per upload stage (tables of the report)."""
 import statistics
 
-UPLOAD_STAGES = ("archive", "load", "grade", "gradebook", "reports", "feedback")
+UPLOAD_STAGES = ("archive", "load", "grade", "gradebook", "reports", "recorded", "feedback")
 
 
 def md_table(headers, rows):
@@ -48,7 +48,8 @@ def upload_medians(figures, key):
     if not runs:
         return None
     med = lambda f: statistics.median(f(r) for r in runs)
-    found = {name: med(lambda r: r["timing"][name]) for name in UPLOAD_STAGES + ("total",)}
+    found = {name: med(lambda r: r["timing"].get(name, 0.0))   # "recorded": since 2026-12-02
+             for name in UPLOAD_STAGES + ("total",)}
     grading = lambda r: r["timing"]["grading"]
     found.update(wall=med(lambda r: r["seconds"]),
                  client=med(lambda r: r["seconds"] - r["timing"]["total"]),
@@ -133,7 +134,8 @@ def upload_table(figures):
     labels = [("archive", "archive, attempt log, policy (under the lock)"),
               ("load", "load, check and place in submitted/"), ("grade", "grade"),
               ("gradebook", "gradebook record"), ("reports", "report.json, results.json"),
-              ("feedback", "feedback page, attempt log"),
+              ("recorded", "attempt log, status graded (the report is shown)"),
+              ("feedback", "feedback page (after the report is shown)"),
               ("total", "total inside upload() (warm: in the server)"),
               ("client", "process start, imports, printing (warm: client and socket)"),
               ("wall", "wall time"), ("duration", "grading (the report's duration_s)"),

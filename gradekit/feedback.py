@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .report import MARKS, visible_output
 from .settings import load_hook
+from .storage import write_replace
 
 log = logging.getLogger(__name__)
 DPI = 80
@@ -132,7 +133,6 @@ def render_html(result, drawn=()) -> str:
 def write_feedback(result, course, path) -> Path:
     """Draw the pictures and write the page to `path`; returns the path."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     drawn = pictures(result, course) if result.status == "graded" else []
-    path.write_text(render_html(result, drawn), encoding="utf-8")
+    write_replace(path, render_html(result, drawn))   # a reader never sees half a page
     return path

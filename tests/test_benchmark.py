@@ -81,7 +81,8 @@ MODES = ["stock_one:API", "cold_one:API", "stock_batch", "cold_batch", "serve_st
          "upload_cold:api", "upload_warm:api", "upload_cold:stub", "upload_warm:stub",
          "upload_warm:solved", "warm_batch_in_turn", "upload_warm_in_turn:solved",
          "warm_batch_always", "upload_warm_always:solved"]
-UPLOAD_STAGES = {"archive", "load", "grade", "gradebook", "reports", "feedback", "total", "grading"}
+UPLOAD_STAGES = {"archive", "load", "grade", "gradebook", "reports", "recorded", "feedback",
+                 "total", "grading"}
 
 
 def check_figures(figures):

@@ -170,3 +170,40 @@ def test_unknown_assignment_is_404(service):
                        files={"file": ("a.py", b"x = 1")}).status_code == 404
     assert client.get("/api/assignments/../attempts", headers=bearer(tokens["alice"])
                       ).status_code == 404
+
+
+def test_the_feedback_frame_waits_while_the_plots_are_drawn(service, course_copy):
+    """Graded moments ago and no page yet (record.py draws it after the report): 202 and a
+    frame that reloads itself; long graded and still no page (its worker was lost): 404."""
+    import json
+    from datetime import datetime, timedelta, timezone
+
+    from sqlalchemy import update
+
+    from gradekit import attempts
+    from gradekit.database import attempts as table, engine_for
+    app, tokens = service
+    course = Course(course_copy)
+    number = upload(TestClient(app), tokens["alice"], course_root=course_copy).json()["attempt"]
+    key = ("ML06", "alice", number)
+    report = {"score": 10.0, "max_score": 10.0, "tests": [],
+              "upload": {"late_penalty": 0.0, "counts": True}}
+    attempts.set_status(course, key, "graded", score=10.0, max_score=10.0,
+                        report=json.dumps(report))
+    client = signed_in_client(app, tokens["alice"])
+    path = f"/assignments/ML06/attempts/{number}/feedback"
+    drawing = client.get(path)
+    assert drawing.status_code == 202 and drawing.headers["retry-after"] == "1"
+    assert "http-equiv='refresh'" in drawing.text and "Drawing your plots" in drawing.text
+    page = client.get(f"/assignments/ML06/attempts/{number}").text   # reloads, no frame yet
+    assert 'id="drawing"' in page and 'http-equiv="refresh"' in page and "<iframe" not in page
+    long_ago = datetime.now(timezone.utc) - timedelta(minutes=10)
+    with engine_for(course).begin() as db:
+        db.execute(update(table).values(updated=long_ago.isoformat()))
+    assert client.get(path).status_code == 404
+    page = client.get(f"/assignments/ML06/attempts/{number}").text   # stops reloading
+    assert 'id="drawing"' not in page and 'http-equiv="refresh"' not in page
+    row = attempts.get(course, *key)
+    page = (course.root / row.archive).with_suffix(".html")
+    page.write_text("<p>the plots</p>")
+    assert client.get(path).status_code == 200 and client.get(path).text == "<p>the plots</p>"

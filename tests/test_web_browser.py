@@ -96,6 +96,10 @@ def test_student_and_instructor_in_a_browser(browser, tmp_path, course_root):
         assert by_id(browser, "score").text.startswith("10.00 / 10.00")
         rows = by_id(browser, "report").find_elements(By.CSS_SELECTOR, "tr.passed")
         assert len(rows) == len(by_id(browser, "report").find_elements(By.TAG_NAME, "tr")) - 1
+        deadline = time.monotonic() + 60   # the report comes first; the page reloads itself
+        while not browser.find_elements(By.ID, "feedback"):   # until its plots are drawn
+            assert time.monotonic() < deadline, "the plots never came"
+            time.sleep(0.5)
         browser.switch_to.frame(by_id(browser, "feedback"))   # the student's own plots
         assert browser.find_elements(By.TAG_NAME, "img")
         browser.switch_to.default_content()

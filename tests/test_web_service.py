@@ -51,6 +51,18 @@ def wait_final(url, token, number, patience_s=300):
         time.sleep(0.5)
 
 
+def feedback_page(url, path, cookies, patience_s=60):
+    """The feedback page at `path` once drawn (it answers 202 "drawing" for a moment after
+    the attempt turned graded)."""
+    deadline = time.monotonic() + patience_s
+    while True:
+        page = httpx.get(url + path, cookies=cookies, timeout=30)
+        if page.status_code != 202:
+            return page
+        assert time.monotonic() < deadline, f"{path}: still drawing"
+        time.sleep(0.2)
+
+
 def log_of(root, student):
     return [json.loads(line) for line in
             (root / "uploads" / student / A / "attempts.jsonl").read_text().splitlines()]
@@ -81,8 +93,8 @@ def test_uploads_are_graded_as_gradekit_grades_them(web, course_root):
                        headers=bearer(add_user(root, "teach", "instructor"))).json()
     assert {row["student"]: row["score"] for row in grades}["ann"] == 10.0
     # the feedback page: the student's plots, served so that nothing in it can run
-    page = httpx.get(f"{server.url}/assignments/{A}/attempts/1/feedback",
-                     cookies=signed_in_cookies(server.url, tokens["ann"]))
+    page = feedback_page(server.url, f"/assignments/{A}/attempts/1/feedback",
+                         signed_in_cookies(server.url, tokens["ann"]))
     assert page.status_code == 200 and "<img" in page.text
     assert "sandbox" in page.headers["content-security-policy"]
 
@@ -144,7 +156,9 @@ def test_printed_text_and_file_names_stay_text(web):
     cookies = signed_in_cookies(server.url, token)
     for path in (f"/assignments/{A}/attempts/{number}", f"/assignments/{A}",
                  f"/assignments/{A}/attempts/{number}/feedback"):
-        page = httpx.get(server.url + path, cookies=cookies).text
+        page = feedback_page(server.url, path, cookies)
+        assert page.status_code == 200, path
+        page = page.text
         assert "<script>alert(2)" not in page and "<img src=x" not in page, path
     attempt_page = httpx.get(f"{server.url}/assignments/{A}/attempts/{number}",
                              cookies=cookies).text

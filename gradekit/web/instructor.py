@@ -12,7 +12,8 @@ from ..upload import STUDENT_ID
 from . import charts
 from .auth import check_csrf
 from .intake import assignment_of
-from .render import attempt_feedback, attempt_file, own_attempt, render, signed_in
+from .render import (attempt_feedback, attempt_file, attempt_view, own_attempt, render,
+                     signed_in)
 from .views import grades, pass_rates
 
 INSTRUCTOR = "instructor"
@@ -65,9 +66,7 @@ def student_page(request):
 
 def student_attempt(request):
     signed_in(request, INSTRUCTOR)
-    row = own_attempt(request, student_of(request))
-    return render(request, "attempt.html", row=row, report=row.report_json(),
-                  base=request.url.path)
+    return attempt_view(request, own_attempt(request, student_of(request)))
 
 
 def student_feedback(request):

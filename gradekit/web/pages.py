@@ -13,8 +13,8 @@ from .. import users
 from ..policy import load_policy
 from .auth import SIGN_IN_DELAY_S, check_csrf, client_of, session_user, sign_in
 from .intake import assignment_of, read_upload, submit_upload, upload_form
-from .render import (attempt_feedback, attempt_file, own_attempt, render, signed_in,
-                     to_sign_in)
+from .render import (attempt_feedback, attempt_file, attempt_view, own_attempt, render,
+                     signed_in, to_sign_in)
 from .views import assignment_summary
 
 def home(request):
@@ -79,9 +79,7 @@ async def upload_post(request):
 
 def attempt_page(request):
     signed_in(request)
-    row = own_attempt(request)
-    return render(request, "attempt.html", row=row, report=row.report_json(),
-                  base=request.url.path)
+    return attempt_view(request, own_attempt(request))
 
 
 routes = [

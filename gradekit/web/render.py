@@ -1,11 +1,18 @@
 """What every page shares: rendering a template, the signed-in user, an attempt's files."""
+from datetime import datetime, timezone
+
 from starlette.exceptions import HTTPException
-from starlette.responses import FileResponse, RedirectResponse
+from starlette.responses import FileResponse, HTMLResponse, RedirectResponse
 
 from .. import attempts
 from .auth import csrf_token, session_user
 from .intake import assignment_of
 
+# A graded attempt's page is drawn just after its report is shown (record.py): meanwhile the
+# frame says so and reloads itself; a page still missing after this long will never come.
+DRAWING_PATIENCE_S = 120
+DRAWING = ("<!DOCTYPE html><meta charset='utf-8'><meta http-equiv='refresh' content='1'>"
+           "<p style='font-family:sans-serif'>Drawing your plots…</p>")
 # The feedback page is our own HTML, but it shows what the student's code printed: it runs
 # nothing, loads nothing from elsewhere, and cannot reach the service's cookies.
 FEEDBACK_POLICY = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
@@ -43,11 +50,29 @@ def own_attempt(request, student=None):
     return row
 
 
+def attempt_view(request, row):
+    """The attempt page (a student's, or one an instructor looks at)."""
+    return render(request, "attempt.html", row=row, report=row.report_json(),
+                  drawing=plots_pending(request, row), base=request.url.path)
+
+
+def feedback_path(request, row):
+    stem = (request.app.state.course.root / row.archive).with_suffix("")
+    return stem.with_name(stem.name + ".html")
+
+
+def plots_pending(request, row) -> bool:
+    """Graded moments ago, and its feedback page is still being drawn?"""
+    return row.status == "graded" and not feedback_path(request, row).is_file() \
+        and drawing(row)
+
+
 def attempt_feedback(request, student=None):
     signed_in(request, "instructor" if student else None)
     row = own_attempt(request, student)
-    stem = (request.app.state.course.root / row.archive).with_suffix("")
-    page = stem.with_name(stem.name + ".html")
+    page = feedback_path(request, row)
+    if plots_pending(request, row):   # our static text: it may reload itself
+        return HTMLResponse(DRAWING, 202, headers={"Retry-After": "1"})
     if row.status != "graded" or not page.is_file():
         raise HTTPException(404, "no feedback page (yet)")
     return FileResponse(page, media_type="text/html",
@@ -62,3 +87,12 @@ def attempt_file(request, student=None):
                         filename=row.filename, content_disposition_type="attachment")
 
 
+
+
+def drawing(row) -> bool:
+    """Is the feedback page of this graded attempt still being drawn (graded moments ago)?"""
+    try:
+        graded = datetime.fromisoformat(row.updated)
+    except (TypeError, ValueError):
+        return False
+    return (datetime.now(timezone.utc) - graded).total_seconds() < DRAWING_PATIENCE_S
