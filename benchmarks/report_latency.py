@@ -45,14 +45,17 @@ def one_upload(course, pool, student, data):
     began = time.monotonic()
     received = receive(course, A, student, f"{A}.ipynb", data)
     future = pool.submit(warm_workers.run, str(course.root), AttemptJob(A, student, received.number))
-    while attempts.get(course, A, student, received.number).status != "graded":
+    started = None
+    while (status := attempts.get(course, A, student, received.number).status) != "graded":
+        if status == "grading" and started is None:
+            started = time.monotonic() - began
         time.sleep(0.005)
     shown = time.monotonic() - began
     outcome = future.result()   # returns once the feedback page is written too
     timing = outcome["json"]["timing"]
     tests = timing["grading"]["tests"]
     longest = max(tests, key=tests.get)
-    return {"shown_s": shown, "longest_check": longest, "longest_check_s": tests[longest],
+    return {"shown_s": shown, "started_s": started, "longest_check": longest, "longest_check_s": tests[longest],
             "grading_s": outcome["json"]["duration_s"], "groups": timing["grading"].get("groups"),
             "outside_student_s": timing["grading"].get("outside_student"),
             "feedback_s": timing["feedback"], "score": outcome["json"]["score"],
@@ -83,10 +86,11 @@ def main():
     print(f"machine: {machine()}; load average (1 min) during the run: "
           f"{', '.join(loads)}; {args.workers} warm workers; {args.uploads} uploads of the "
           f"solved notebook, one at a time")
-    print("| upload | shown s | grading s | longest check s | groups | feedback page s |")
-    print("|---|---|---|---|---|---|")
+    print("| upload | shown s | grading started after s | grading s | longest check s | groups "
+          "| feedback page s |")
+    print("|---|---|---|---|---|---|---|")
     for i, r in enumerate(runs):
-        print(f"| {i + 1} | {r['shown_s']:.2f} | {r['grading_s']:.2f} | "
+        print(f"| {i + 1} | {r['shown_s']:.2f} | {r['started_s'] or 0:.2f} | {r['grading_s']:.2f} | "
               f"{r['longest_check_s']:.2f} ({r['longest_check'].split('::')[-1]}) | "
               f"{r['groups']} | {r['feedback_s']:.2f} |")
     print("medians, s: " + ", ".join(f"{k[:-2]} {v:.3f}" for k, v in med.items()))

@@ -46,6 +46,12 @@ def ensure_assignment(course, assignment):
     run_nbgrader(assignment, course.root)
 
 
+def ensure_assignment_locked(course, assignment):
+    """ensure_assignment under the gradebook's lock (a worker warming up beside others)."""
+    with locked(course.root / ".gradebook.lock"):
+        ensure_assignment(course, assignment)
+
+
 def record(course, assignment, student, result, *, timestamp, penalty=0.0):
     """Write result's per-cell scores as the student's submission of `assignment`."""
     from sqlalchemy.exc import OperationalError

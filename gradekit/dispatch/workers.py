@@ -5,6 +5,7 @@ and one zygote (a pre-imported sandbox interpreter) per assignment that forks on
 child per submission.  Jobs arrive as jobs.py objects and leave as plain JSON (run_job).
 """
 import functools
+import logging
 import multiprocessing
 import os
 import subprocess
@@ -16,6 +17,7 @@ from ..course import Course
 from .jobs import GradeJob
 from .local import run_job
 
+log = logging.getLogger("gradekit.workers")
 _zygotes = {}   # this worker process's ZygoteStart per assignment
 
 
@@ -25,8 +27,14 @@ def start(root, assignments, die_with_parent=True):
     if die_with_parent:
         threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     import nbgrader.api  # noqa: F401  (the upload path: gradebook, feedback pages)
-    from .. import feedback, record  # noqa: F401
+    from .. import feedback, gradebook, record  # noqa: F401
     for assignment in assignments:
+        # a course's first grade would otherwise wait for nbgrader to create the gradebook
+        # and its assignment (~7 s); under the gradebook's lock, so workers take turns
+        try:
+            gradebook.ensure_assignment_locked(Course(root), assignment)
+        except Exception as exc:   # noqa: BLE001  (the first grade tries again, and says why)
+            log.warning("gradebook of %s not prepared: %s", assignment, exc)
         stub = Course(root).release_dir(assignment) / f"{assignment}.ipynb"
         if stub.exists():
             run(root, GradeJob(assignment, stub.name, stub.read_bytes()))
