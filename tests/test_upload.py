@@ -124,3 +124,26 @@ def test_killed_grading_keeps_the_upload_and_can_be_redone(course_copy):
     redo = gradekit(course_copy, "autograde", "ML06", "--student", "carol")
     assert redo.returncode == 0, redo.stderr
     assert gradebook.scores(Course(course_copy), "ML06")["carol"][0] == 10.0
+
+
+def test_our_failure_while_receiving_charges_no_upload(course_copy, monkeypatch):
+    """The database fails after the upload is archived and logged: the bytes stay, the log
+    says "error", and the student's one allowed upload is still theirs."""
+    from gradekit import attempts as attempt_rows
+    from gradekit.upload import receive
+    (course_copy / "gradekit.toml").write_text("[ML06]\nmax_uploads = 1\nmin_interval_s = 0\n")
+    course, data = Course(course_copy), REFERENCE.read_bytes()
+
+    def database_down(*_args, **_kwargs):
+        raise ConnectionError("the database is down")
+
+    monkeypatch.setattr(attempt_rows, "add", database_down)
+    with pytest.raises(ConnectionError):
+        receive(course, "ML06", "dora", "mlp.py", data)
+    monkeypatch.undo()
+    log = attempts(course_copy, "dora")
+    assert [r["event"] for r in log] == ["received", "error"]
+    assert "the database is down" in log[1]["reason"]
+    assert (course_copy / "uploads" / "dora" / "ML06" / log[0]["archive"]).read_bytes() == data
+    again = receive(course, "ML06", "dora", "mlp.py", data)
+    assert again.outcome is None and again.number == 2   # accepted, not refused
