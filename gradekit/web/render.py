@@ -63,8 +63,13 @@ def feedback_path(request, row):
 
 def plots_pending(request, row) -> bool:
     """Graded moments ago, and its feedback page is still being drawn?"""
-    return row.status == "graded" and not feedback_path(request, row).is_file() \
-        and drawing(row)
+    if row.status != "graded" or feedback_path(request, row).is_file():
+        return False
+    try:
+        graded = datetime.fromisoformat(row.updated)
+    except (TypeError, ValueError):
+        return False
+    return (datetime.now(timezone.utc) - graded).total_seconds() < DRAWING_PATIENCE_S
 
 
 def attempt_feedback(request, student=None):
@@ -85,14 +90,3 @@ def attempt_file(request, student=None):
     return FileResponse(request.app.state.course.root / row.archive,
                         media_type="application/octet-stream",
                         filename=row.filename, content_disposition_type="attachment")
-
-
-
-
-def drawing(row) -> bool:
-    """Is the feedback page of this graded attempt still being drawn (graded moments ago)?"""
-    try:
-        graded = datetime.fromisoformat(row.updated)
-    except (TypeError, ValueError):
-        return False
-    return (datetime.now(timezone.utc) - graded).total_seconds() < DRAWING_PATIENCE_S
