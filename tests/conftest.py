@@ -1,8 +1,10 @@
 """Shared fixtures: the course root and the reference solution of ML06."""
 import contextlib
 import importlib.util
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -181,3 +183,35 @@ def run_nbgrader(course, *args):
                           capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr[-3000:]
     return done
+
+
+def site_folders():
+    """This environment's site-packages folders (numpy, gradekit's dependencies...)."""
+    return [p for p in sys.path if Path(p).name in ("site-packages", "dist-packages")]
+
+
+@pytest.fixture
+def layered_env():
+    """make(packages): a fresh virtualenv under /tmp with packages {name: __init__ source} of
+    its own, layered on this environment by a .pth file (so it needs no downloads)."""
+    made = []
+
+    def make(packages):
+        # inside mkdtemp's 0700 folder: the fallback's throwaway uid must still see it
+        folder = Path(tempfile.mkdtemp(prefix="gradekit-env-", dir="/tmp")) / "venv"
+        made.append(folder.parent)
+        subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True)
+        python = folder / "bin" / "python"
+        site = Path(subprocess.check_output(
+            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            text=True).strip())
+        (site / "zz_layered.pth").write_text(
+            "".join(f"import site; site.addsitedir({p!r})\n" for p in site_folders()))
+        for name, source in packages.items():
+            (site / name).mkdir()
+            (site / name / "__init__.py").write_text(source)
+        return python
+
+    yield make
+    for folder in made:
+        shutil.rmtree(folder, ignore_errors=True)

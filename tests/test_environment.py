@@ -3,13 +3,9 @@ a sandbox that cannot start says why in one line; `gradekit doctor` tells both a
 import json
 import os
 import secrets
-import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
-
-import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE = REPO / "reference" / "ML06" / "mlp.py"
@@ -30,38 +26,6 @@ finally:
     zygote.close()
 print(json.dumps(seen))
 """
-
-
-def site_folders():
-    """This environment's site-packages folders (numpy, gradekit's dependencies...)."""
-    return [p for p in sys.path if Path(p).name in ("site-packages", "dist-packages")]
-
-
-@pytest.fixture
-def layered_env():
-    """make(packages): a fresh virtualenv under /tmp with packages {name: __init__ source} of
-    its own, layered on this environment by a .pth file (so it needs no downloads)."""
-    made = []
-
-    def make(packages):
-        # inside mkdtemp's 0700 folder: the fallback's throwaway uid must still see it
-        folder = Path(tempfile.mkdtemp(prefix="gradekit-env-", dir="/tmp")) / "venv"
-        made.append(folder.parent)
-        subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True)
-        python = folder / "bin" / "python"
-        site = Path(subprocess.check_output(
-            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-            text=True).strip())
-        (site / "zz_layered.pth").write_text(
-            "".join(f"import site; site.addsitedir({p!r})\n" for p in site_folders()))
-        for name, source in packages.items():
-            (site / name).mkdir()
-            (site / name / "__init__.py").write_text(source)
-        return python
-
-    yield make
-    for folder in made:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def in_env(python, *args, cwd=REPO, timeout=300):

@@ -19,7 +19,6 @@ from gradekit.dispatch import queue_for
 from gradekit.dispatch.broker import wait_final
 from gradekit.dispatch.jobs import AttemptJob
 from gradekit.upload import receive
-from test_environment import layered_env  # noqa: F401  (a fixture: an environment we break)
 
 pytestmark = [pytest.mark.services, pytest.mark.slow]
 
