@@ -95,14 +95,13 @@ def record(course, row, result, submission, *, regrade=False, timing) -> dict:
     report["upload"] = {"student": row.student, "attempt": row.number, "archive": row.archive,
                         "received": row.received, "counts": counts, "late_penalty": penalty}
     archive = course.root / row.archive
-    stem = archive.with_suffix("")
-    write_replace(stem.with_name(stem.name + ".report.json"), json.dumps(report, indent=2))
-    write_replace(stem.with_name(stem.name + ".results.json"),
+    write_replace(beside(course, row.archive, ".report.json"), json.dumps(report, indent=2))
+    write_replace(beside(course, row.archive, ".results.json"),
                   json.dumps(to_gradescope(result), indent=2))
     step, timing["reports"] = time.monotonic(), time.monotonic() - step
     # "graded" before the feedback page: the report is what the student waits for, and the
     # page's pictures take ~0.5 s more (the web page shows "drawing" meanwhile).  A process
-    # lost in between leaves the page undrawn (render.py says so), never the grade unsaid.
+    # lost in between leaves the page undrawn (web/render.py says so), never the grade unsaid.
     with locked(folder / ".lock"):
         event = {"event": "regraded" if regrade else "graded", "attempt": row.number,
                  "archive": archive.name, "score": result.score,
@@ -115,7 +114,7 @@ def record(course, row, result, submission, *, regrade=False, timing) -> dict:
                             max_score=result.max_score, late_penalty=penalty, counts=counts,
                             report=json.dumps(report))
     step, timing["recorded"] = time.monotonic(), time.monotonic() - step
-    feedback_page = write_feedback_page(result, course, stem.with_name(stem.name + ".html"))
+    feedback_page = write_feedback_page(result, course, beside(course, row.archive, ".html"))
     done = time.monotonic()
     timing["feedback"] = done - step
     # Seconds per stage, for benchmarks; in the returned (printed) report only, since the
@@ -128,6 +127,13 @@ def record(course, row, result, submission, *, regrade=False, timing) -> dict:
     if feedback_page:
         text += f"\n  feedback page: {feedback_page.relative_to(course.root)}"
     return {"code": EXIT_GRADED, "json": report, "text": text}
+
+
+def beside(course, archive, suffix):
+    """A file written for an archived upload, named after it: `<archive stem><suffix>`
+    (.report.json, .results.json, .html: the feedback page)."""
+    stem = (course.root / archive).with_suffix("")
+    return stem.with_name(stem.name + suffix)
 
 
 def stored_outcome(row) -> dict:

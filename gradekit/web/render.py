@@ -5,11 +5,13 @@ from starlette.exceptions import HTTPException
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse
 
 from .. import attempts
+from ..record import beside
 from .auth import csrf_token, session_user
 from .intake import assignment_of
 
-# A graded attempt's page is drawn just after its report is shown (record.py): meanwhile the
-# frame says so and reloads itself; a page still missing after this long will never come.
+# A graded attempt's feedback page is drawn just after its report is shown (record.py):
+# meanwhile the attempt page says so and reloads itself, and /feedback answers 202; a page
+# still missing after this long will never come (its worker was lost).
 DRAWING_PATIENCE_S = 120
 DRAWING = ("<!DOCTYPE html><meta charset='utf-8'><meta http-equiv='refresh' content='1'>"
            "<p style='font-family:sans-serif'>Drawing your plots…</p>")
@@ -57,8 +59,7 @@ def attempt_view(request, row):
 
 
 def feedback_path(request, row):
-    stem = (request.app.state.course.root / row.archive).with_suffix("")
-    return stem.with_name(stem.name + ".html")
+    return beside(request.app.state.course, row.archive, ".html")
 
 
 def plots_pending(request, row) -> bool:
