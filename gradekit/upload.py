@@ -84,39 +84,31 @@ def receive(course, assignment, student, filename, data) -> Received:
         row = Attempt(assignment, student, entry["attempt"], filename, state.archive,
                       entry["time"], "queued")
         try:
-            check_and_record(course, policy, state, row, folder, entry,
-                             [a for a in earlier if a["attempt"] not in unused], data)
-        except Exception as exc:   # ours (a bug, a database down): the upload stays archived,
-            reason = f"receiving failed: {type(exc).__name__}: {exc}".splitlines()[0]
-            append_json_line(folder / "attempts.jsonl", {   # and counts against no limit
+            refusal = refuse(policy, [a for a in earlier if a["attempt"] not in unused],
+                             received)
+            if refusal:
+                state.outcome = finish(folder, entry, EXIT_REFUSED, refusal, assignment)
+                attempts.add(course, replace(row, status="refused", reason=refusal))
+                return state
+            try:
+                state.submission = load_bytes(filename, data,
+                                              **course.loading_options(assignment))
+            except Rejected as exc:
+                reason = f"upload rejected: {exc}"
+                state.outcome = finish(folder, entry, EXIT_REJECTED, reason, assignment)
+                attempts.add(course, replace(row, status="rejected", reason=reason))
+                return state
+            if policy.counts == "latest":   # placed before grading: a killed grading can be redone
+                place(course, assignment, student, state.submission, received)
+            attempts.add(course, row)
+        except Exception as exc:   # ours (a bug, the database down): the bytes stay archived,
+            append_json_line(folder / "attempts.jsonl", {   # and "error" counts against no limit
                 "event": "error", "attempt": row.number, "archive": entry["archive"],
-                "reason": reason})
+                "reason": f"receiving failed: {type(exc).__name__}: {exc}".splitlines()[0]})
             raise
     state.timing = {"began": began, "archive": archived - began,
                     "load": time.monotonic() - archived}
     return state
-
-
-def check_and_record(course, policy, state, row, folder, entry, accepted, data):
-    """The policy, loading and placing of a logged upload, and its row in the database
-    (state.outcome is set when it is refused or rejected)."""
-    refusal = refuse(policy, accepted, datetime.fromisoformat(row.received))
-    if refusal:
-        state.outcome = finish(folder, entry, EXIT_REFUSED, refusal, row.assignment)
-        attempts.add(course, replace(row, status="refused", reason=refusal))
-        return
-    try:
-        state.submission = load_bytes(row.filename, data,
-                                      **course.loading_options(row.assignment))
-    except Rejected as exc:
-        reason = f"upload rejected: {exc}"
-        state.outcome = finish(folder, entry, EXIT_REJECTED, reason, row.assignment)
-        attempts.add(course, replace(row, status="rejected", reason=reason))
-        return
-    if policy.counts == "latest":   # placed before grading: a killed grading can be redone
-        place(course, row.assignment, row.student, state.submission,
-              datetime.fromisoformat(row.received))
-    attempts.add(course, row)
 
 
 def finish(folder, entry, code, reason, assignment):
