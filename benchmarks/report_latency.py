@@ -5,8 +5,9 @@ target is at most the longest single check + 0.15 s.
 
 What `gradekit web` does with an upload: upload.receive (archive, log, policy, load), then a
 job on the embedded warm workers (dispatch/workers.py, as LocalQueue submits it).  Timed from
-before receive() until the attempt's row turns "graded", the moment the student's page shows
-the report (polled every 5 ms); each upload waits for the previous one's feedback page.  The
+before receive() until the attempt's row turns "graded" (polled every 5 ms): the API answers
+the report from then on, and the attempt page, which reloads itself every second while it
+waits, at its next reload; each upload waits for the previous one's feedback page.  The
 upload is the solved notebook (the release notebook with the reference's code in its first
 answer cell, as benchmarks/grading_speed.py builds it).  The stages come from the job's own
 outcome (record.py's timing, GradingResult.timing).  Not part of the suite.
@@ -23,6 +24,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from courses import notebook_from_script  # noqa: E402
 from queue_speed import REFERENCE, course_copy, load, machine  # noqa: E402
+from stages import UPLOAD_STAGES  # noqa: E402
 
 from gradekit import attempts  # noqa: E402
 from gradekit.dispatch import workers as warm_workers  # noqa: E402
@@ -30,7 +32,7 @@ from gradekit.dispatch.jobs import AttemptJob  # noqa: E402
 from gradekit.upload import receive  # noqa: E402
 
 A = "ML06"
-STAGES = ("archive", "load", "grade", "gradebook", "reports", "recorded")
+STAGES = UPLOAD_STAGES[:UPLOAD_STAGES.index("feedback")]   # those before the report is shown
 MARGIN_S = 0.15
 
 
@@ -44,7 +46,8 @@ def one_upload(course, pool, student, data):
     """Seconds from upload to the row's "graded", and the job's own timing."""
     began = time.monotonic()
     received = receive(course, A, student, f"{A}.ipynb", data)
-    future = pool.submit(warm_workers.run, str(course.root), AttemptJob(A, student, received.number))
+    job = AttemptJob(A, student, received.number)
+    future = pool.submit(warm_workers.run, str(course.root), job)
     started = None
     while (status := attempts.get(course, A, student, received.number).status) != "graded":
         if status == "grading" and started is None:
@@ -55,8 +58,9 @@ def one_upload(course, pool, student, data):
     timing = outcome["json"]["timing"]
     tests = timing["grading"]["tests"]
     longest = max(tests, key=tests.get)
-    return {"shown_s": shown, "started_s": started, "longest_check": longest, "longest_check_s": tests[longest],
-            "grading_s": outcome["json"]["duration_s"], "groups": timing["grading"].get("groups"),
+    return {"shown_s": shown, "started_s": started, "longest_check": longest,
+            "longest_check_s": tests[longest], "grading_s": outcome["json"]["duration_s"],
+            "groups": timing["grading"].get("groups"),
             "outside_student_s": timing["grading"].get("outside_student"),
             "feedback_s": timing["feedback"], "score": outcome["json"]["score"],
             **{f"{stage}_s": timing.get(stage, 0.0) for stage in STAGES}}
@@ -90,7 +94,8 @@ def main():
           "| feedback page s |")
     print("|---|---|---|---|---|---|---|")
     for i, r in enumerate(runs):
-        print(f"| {i + 1} | {r['shown_s']:.2f} | {r['started_s'] or 0:.2f} | {r['grading_s']:.2f} | "
+        print(f"| {i + 1} | {r['shown_s']:.2f} | {r['started_s'] or 0:.2f} | "
+              f"{r['grading_s']:.2f} | "
               f"{r['longest_check_s']:.2f} ({r['longest_check'].split('::')[-1]}) | "
               f"{r['groups']} | {r['feedback_s']:.2f} |")
     print("medians, s: " + ", ".join(f"{k[:-2]} {v:.3f}" for k, v in med.items()))

@@ -60,7 +60,7 @@ def upload(driver, url, path):
     by_id(driver, "file").send_keys(str(path))
     by_id(driver, "upload").click()
     deadline = time.monotonic() + 300
-    while True:   # the page reloads itself every 2 s while the attempt waits
+    while True:   # the page reloads itself every second while the attempt waits
         try:
             status = by_id(driver, "status").get_attribute("data-status")
         except StaleElementReferenceException:
