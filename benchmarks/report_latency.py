@@ -32,7 +32,7 @@ from gradekit.dispatch.jobs import AttemptJob  # noqa: E402
 from gradekit.upload import receive  # noqa: E402
 
 A = "ML06"
-STAGES = UPLOAD_STAGES[:UPLOAD_STAGES.index("feedback")]   # those before the report is shown
+STAGES = UPLOAD_STAGES[:UPLOAD_STAGES.index("recorded") + 1]   # those before the report is shown
 MARGIN_S = 0.15
 
 

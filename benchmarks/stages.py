@@ -2,7 +2,7 @@
 batch stage, per upload stage (tables of the report)."""
 import statistics
 
-UPLOAD_STAGES = ("archive", "load", "grade", "gradebook", "reports", "recorded", "feedback")
+UPLOAD_STAGES = ("archive", "load", "grade", "recorded", "gradebook", "reports", "feedback")
 
 
 def md_table(headers, rows):

@@ -5,13 +5,15 @@ An attempt is received (archived, logged) once, then moves through
     received as rejected | refused           (never graded)
     grading -> error                         (our failure, after the last retry)
 The attempts log (uploads/ID/A/attempts.jsonl) stays the append-only history; this table is
-the current state, written by whichever process or host does the step.
+the current state, written by whichever process or host does the step.  A graded attempt is
+shown before the gradebook holds it (`recorded` False until then): a worker lost in between
+leaves it `unrecorded`, and the queues grade it again to finish (to_grade).
 """
 import json
 from dataclasses import dataclass, fields
 from datetime import datetime, timezone
 
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import and_, insert, or_, select, update
 
 from .database import attempts, engine_for
 
@@ -38,6 +40,12 @@ class Attempt:
     counts: bool | None = None
     report: str | None = None
     updated: str | None = None
+    recorded: bool | None = None
+
+    @property
+    def unrecorded(self):
+        """Graded, and the student sees it, but its recording was cut short (record.py)."""
+        return self.status == "graded" and self.recorded is False
 
     @property
     def key(self):
@@ -89,6 +97,22 @@ def listing(course, assignment=None, student=None, status=None) -> list[Attempt]
         query = query.where(attempts.c.status.in_(status))
     with engine_for(course).connect() as db:
         return [_row(r) for r in db.execute(query)]
+
+
+def to_grade(course) -> list[Attempt]:
+    """Attempts a queue must (still) grade: pending, or graded but unrecorded; oldest first."""
+    query = select(attempts).where(or_(
+        attempts.c.status.in_(PENDING),
+        and_(attempts.c.status == "graded", attempts.c.recorded.is_(False))))
+    with engine_for(course).connect() as db:
+        return [_row(r) for r in db.execute(
+            query.order_by(attempts.c.received, attempts.c.number))]
+
+
+def mark_recorded(course, key):
+    """The gradebook, report files and attempts log hold this graded attempt now."""
+    with engine_for(course).begin() as db:
+        db.execute(update(attempts).where(_where(*key)).values(recorded=True))
 
 
 def set_status(course, key, status, *, only_from=None, count_try=False, **values) -> bool:

@@ -15,7 +15,7 @@ import sqlite3
 import threading
 
 from sqlalchemy import (Boolean, Column, Float, Integer, MetaData, String, Table, Text,
-                        UniqueConstraint, create_engine, event, text)
+                        UniqueConstraint, create_engine, event, inspect, text)
 
 from sqlalchemy.exc import OperationalError
 
@@ -45,6 +45,9 @@ attempts = Table(
     Column("counts", Boolean),
     Column("report", Text),                           # `gradekit upload --json` when graded
     Column("updated", String(40)),
+    # graded: False from the moment the student sees the grade until the gradebook, report
+    # files and attempts log hold it too (record.py); NULL (rows older than it) = recorded
+    Column("recorded", Boolean),
     UniqueConstraint("assignment", "student", "number", name="gk_attempt_identity"),
 )
 
@@ -128,6 +131,8 @@ def create_schema(engine, url):
             if "already exists" not in str(exc):
                 raise
             metadata.create_all(engine)   # checks again: creates only what is still missing
+        with engine.begin() as db:
+            add_missing_columns(db)
         return
     with engine.begin() as db:
         db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
@@ -135,6 +140,24 @@ def create_schema(engine, url):
         scripts_on_path()   # nbgrader runs `alembic` to stamp a new gradebook
         Gradebook(url).close()
         metadata.create_all(db)
+        add_missing_columns(db)
+
+
+def add_missing_columns(db):
+    """Columns added to our tables since a course's database was created (ALTER TABLE ADD
+    COLUMN: nullable, no default, so existing rows read as before)."""
+    for table in metadata.sorted_tables:
+        present = {column["name"] for column in inspect(db).get_columns(table.name)}
+        for column in table.columns:
+            if column.name in present:
+                continue
+            kind = column.type.compile(dialect=db.dialect)
+            try:
+                with db.begin_nested():
+                    db.execute(text(f'ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}'))
+            except OperationalError as exc:   # SQLite: another process added it meanwhile
+                if "duplicate column" not in str(exc):
+                    raise
 
 
 def _make_engine(url):

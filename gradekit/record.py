@@ -5,10 +5,18 @@ it more than once (a worker lost after grading, before acknowledging; a service 
 mid-grading).  So every step is idempotent: the gradebook row and the report files are
 replaced with the same values, the "graded" event is appended only if the attempts log
 lacks it, and an attempt already graded is answered from the database without grading.
+
+The student waits for the grade, not for our books: the attempt's row turns "graded" (with
+its report, `recorded` False) first, then the gradebook, the report files and the attempts
+log are written and the row marked recorded, then the feedback page is drawn.  A worker lost
+in between leaves an "unrecorded" attempt, which the queues grade again to finish recording
+(attempts.to_grade): without changing what the student sees, as a grading gives the same
+verdicts every time.
 """
 import json
 import time
 from datetime import datetime
+from typing import NamedTuple
 
 from . import attempts, gradebook
 from .policy import load_policy
@@ -38,9 +46,12 @@ def grade_attempt(course, assignment, student, number, *, grader, loaded=None,
     row = attempts.get(course, assignment, student, number)
     if row is None:
         raise AttemptNotFound(f"no attempt {number} of {student!r} for {assignment}")
-    if row.status in ("rejected", "refused") or (row.status in attempts.FINAL and not regrade):
+    finishing = row.unrecorded and not regrade   # shown, not in our books: grade to record
+    if row.status in ("rejected", "refused") or (row.status in attempts.FINAL and not regrade
+                                                 and not finishing):
         return stored_outcome(row)
-    attempts.set_status(course, row.key, "grading", count_try=True)
+    if not finishing:   # the student keeps seeing the grade while it is recorded again
+        attempts.set_status(course, row.key, "grading", count_try=True)
     data = (course.root / row.archive).read_bytes()
     if loaded is None:
         try:
@@ -55,6 +66,8 @@ def grade_attempt(course, assignment, student, number, *, grader, loaded=None,
                               attempt=number, archive=row.archive)
     except RuntimeError as exc:   # ours, not the student's: no score, no upload used up
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if finishing:   # the grade stands; the next recovery tries again
+            raise
         if last_try or row.tries + 1 >= MAX_TRIES:
             give_up(course, row, reason)
         else:
@@ -75,45 +88,15 @@ def give_up(course, row, reason):
 
 
 def record(course, row, result, submission, *, regrade=False, timing) -> dict:
-    """Write a graded attempt's gradebook row, reports, event and feedback page, once."""
-    policy = load_policy(course, row.assignment)
-    folder = (course.root / row.archive).parent
-    received = datetime.fromisoformat(row.received)
-    penalty = policy.penalty(received, result.max_score)
+    """Record a graded attempt: the row the student waits for first (show), then the
+    gradebook, report files and attempts log (keep), then the feedback page."""
     step = time.monotonic()
-    with locked(folder / ".lock"):
-        counts = counts_now(folder, policy, row.number, result.score - penalty)
-        if counts:
-            gradebook.record(course, row.assignment, row.student, result, timestamp=received,
-                             penalty=penalty)
-            if policy.counts == "best":
-                place(course, row.assignment, row.student, submission, received)
-            write_replace(folder / "counted.json", json.dumps(
-                {"attempt": row.number, "score": result.score - penalty}))
-    timing["gradebook"] = time.monotonic() - step
-    report = result.to_json()
-    report["upload"] = {"student": row.student, "attempt": row.number, "archive": row.archive,
-                        "received": row.received, "counts": counts, "late_penalty": penalty}
-    archive = course.root / row.archive
-    write_replace(beside(course, row.archive, ".report.json"), json.dumps(report, indent=2))
-    write_replace(beside(course, row.archive, ".results.json"),
-                  json.dumps(to_gradescope(result), indent=2))
-    step, timing["reports"] = time.monotonic(), time.monotonic() - step
-    # "graded" before the feedback page: the report is what the student waits for, and the
-    # page's pictures take ~0.5 s more (the web page shows "drawing" meanwhile).  A process
-    # lost in between leaves the page undrawn (web/render.py says so), never the grade unsaid.
-    with locked(folder / ".lock"):
-        event = {"event": "regraded" if regrade else "graded", "attempt": row.number,
-                 "archive": archive.name, "score": result.score,
-                 "max_score": result.max_score, "late_penalty": penalty, "counts": counts}
-        logged = any(r["event"] == "graded" and r["attempt"] == row.number
-                     for r in read_json_lines(folder / "attempts.jsonl"))
-        if regrade or not logged:
-            append_json_line(folder / "attempts.jsonl", event)
-        attempts.set_status(course, row.key, "graded", reason=None, score=result.score,
-                            max_score=result.max_score, late_penalty=penalty, counts=counts,
-                            report=json.dumps(report))
-    step, timing["recorded"] = time.monotonic(), time.monotonic() - step
+    shown = show(course, row, result)
+    timing["recorded"] = time.monotonic() - step
+    keep(course, row, result, submission, shown, regrade=regrade, timing=timing)
+    report, penalty = shown.report, shown.penalty
+    step = time.monotonic()
+    # A process lost before the page is drawn leaves it undrawn (web/render.py says so).
     feedback_page = write_feedback_page(result, course, beside(course, row.archive, ".html"))
     done = time.monotonic()
     timing["feedback"] = done - step
@@ -127,6 +110,70 @@ def record(course, row, result, submission, *, regrade=False, timing) -> dict:
     if feedback_page:
         text += f"\n  feedback page: {feedback_page.relative_to(course.root)}"
     return {"code": EXIT_GRADED, "json": report, "text": text}
+
+
+class Shown(NamedTuple):
+    """What show decided, for keep: the report as stored, and whether it counts."""
+
+    report: dict
+    counts: bool
+    penalty: float
+
+
+def show(course, row, result) -> Shown:
+    """The attempt's row turns "graded" with its report (`recorded` False): what the web
+    pages and the API answer.  Whether it counts is decided and kept (counted.json) at
+    the same moment, under the student's lock, so two attempts finishing together agree."""
+    policy = load_policy(course, row.assignment)
+    folder = (course.root / row.archive).parent
+    penalty = policy.penalty(datetime.fromisoformat(row.received), result.max_score)
+    report = result.to_json()
+    with locked(folder / ".lock"):
+        counts = counts_now(folder, policy, row.number, result.score - penalty)
+        if counts:
+            write_replace(folder / "counted.json", json.dumps(
+                {"attempt": row.number, "score": result.score - penalty}))
+        report["upload"] = {"student": row.student, "attempt": row.number,
+                            "archive": row.archive, "received": row.received,
+                            "counts": counts, "late_penalty": penalty}
+        attempts.set_status(course, row.key, "graded", reason=None, score=result.score,
+                            max_score=result.max_score, late_penalty=penalty, counts=counts,
+                            report=json.dumps(report), recorded=False)
+    return Shown(report, counts, penalty)
+
+
+def keep(course, row, result, submission, shown, *, regrade=False, timing):
+    """Write a shown attempt into our books: the gradebook (and, for "best", submitted/)
+    while it is still the counted attempt, the report files, the attempts log's event;
+    then mark it recorded.  Each step is safe to repeat."""
+    policy = load_policy(course, row.assignment)
+    folder = (course.root / row.archive).parent
+    received = datetime.fromisoformat(row.received)
+    step = time.monotonic()
+    with locked(folder / ".lock"):
+        # a later attempt may have been shown since and taken its place: then that one's
+        # own keep writes the gradebook, and this one must not overwrite it
+        if shown.counts and counted_attempt(folder) == row.number:
+            gradebook.record(course, row.assignment, row.student, result, timestamp=received,
+                             penalty=shown.penalty)
+            if policy.counts == "best":
+                place(course, row.assignment, row.student, submission, received)
+    step, timing["gradebook"] = time.monotonic(), time.monotonic() - step
+    write_replace(beside(course, row.archive, ".report.json"),
+                  json.dumps(shown.report, indent=2))
+    write_replace(beside(course, row.archive, ".results.json"),
+                  json.dumps(to_gradescope(result), indent=2))
+    with locked(folder / ".lock"):
+        event = {"event": "regraded" if regrade else "graded", "attempt": row.number,
+                 "archive": (course.root / row.archive).name, "score": result.score,
+                 "max_score": result.max_score, "late_penalty": shown.penalty,
+                 "counts": shown.counts}
+        logged = any(r["event"] == "graded" and r["attempt"] == row.number
+                     for r in read_json_lines(folder / "attempts.jsonl"))
+        if regrade or not logged:
+            append_json_line(folder / "attempts.jsonl", event)
+    attempts.mark_recorded(course, row.key)
+    timing["reports"] = time.monotonic() - step
 
 
 def beside(course, archive, suffix):
@@ -149,6 +196,14 @@ def stored_outcome(row) -> dict:
     return {"code": code, "json": {"assignment": row.assignment, "status": "rejected",
                                    "error": row.reason},
             "text": f"{row.assignment}: {row.reason}"}
+
+
+def counted_attempt(folder):
+    """The number of the student's counted attempt (counted.json), None before the first."""
+    try:
+        return json.loads((folder / "counted.json").read_text())["attempt"]
+    except FileNotFoundError:
+        return None
 
 
 def counts_now(folder, policy, attempt, score):

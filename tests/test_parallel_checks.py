@@ -101,17 +101,52 @@ def test_no_twin_of_a_sandbox_out_of_budget():
         sandbox.close()
 
 
-def item(nodeid, seconds=None):
+def item(nodeid, seconds=None, uses=()):
+    """A collected check as partition sees it: its id, declared cost and fixtures."""
     marker = SimpleNamespace(args=(seconds,)) if seconds is not None else None
-    return SimpleNamespace(nodeid=nodeid, get_closest_marker=lambda name: marker)
+    info = SimpleNamespace(name2fixturedefs={f"fixture{i}": [f] for i, f in enumerate(uses)})
+    return SimpleNamespace(nodeid=nodeid, get_closest_marker=lambda name: marker,
+                           _fixtureinfo=info)
 
 
-def test_groups_keep_modules_together_heaviest_first():
-    items = [item("test_a.py::one"), item("test_b.py::slow", 2.0), item("test_a.py::two"),
-             item("test_c.py::mid", 0.7), item("test_b.py::quick"), item("test_d.py::x")]
-    assert partition(items, 2) == [[1, 4], [0, 2, 3, 5]]
+def test_groups_keep_checks_sharing_a_fixture_together_heaviest_first():
+    trained = SimpleNamespace(scope="module")    # e.g. test_train's short_run
+    per_run = SimpleNamespace(scope="session")   # every group sets up its own
+    items = [item("test_a.py::one", uses=[trained, per_run]), item("test_b.py::slow", 2.0),
+             item("test_a.py::two", uses=[trained]), item("test_c.py::mid", 0.7),
+             item("test_b.py::quick", uses=[per_run]), item("test_d.py::x")]
+    # test_b's quick check shares only a session fixture with its slow neighbour: it goes
+    # to the lighter group, so the grading lasts about the slow check alone
+    assert partition(items, 2) == [[1], [0, 2, 3, 4, 5]]
     assert partition(items, 1) == [[0, 1, 2, 3, 4, 5]]
-    assert partition(items, 9) == [[1, 4], [3], [0, 2], [5]]
+    assert partition(items, 9) == [[1], [3], [0, 2], [4], [5]]
+
+
+def test_ml06s_longest_check_runs_alone_in_two_groups():
+    """Collected for real: the own-XOR training alone, test_train's short run together."""
+    from gradekit.grading.plugin import MARKERS
+    from gradekit.grading.run import graders_modules
+    collected = []
+
+    class Keep:
+        def pytest_configure(self, config):
+            for line in MARKERS:
+                config.addinivalue_line("markers", line)
+
+        def pytest_collection_finish(self, session):
+            collected.extend(session.items)
+
+    graders = COURSE.graders_dir("ML06")
+    with graders_modules(graders):
+        code = pytest.main([str(graders), "-c", str(graders / "pytest.ini"), "--rootdir",
+                            str(graders), "--collect-only", "-q", "--import-mode=importlib",
+                            "-p", "no:cacheprovider"], plugins=[Keep()])
+    assert code == pytest.ExitCode.OK and collected
+    groups = [[collected[i].nodeid.split("/")[-1] for i in g] for g in partition(collected, 2)]
+    assert groups[0] == ["test_xor.py::test_own_mlp_solves_xor"]
+    short_run = {"test_train.py::test_reduces_loss", "test_train.py::test_updates_both_layers",
+                 "test_train.py::test_loss_history_is_consistent"}
+    assert short_run <= set(groups[1])
 
 
 @pytest.mark.slow

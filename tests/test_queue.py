@@ -282,21 +282,37 @@ def test_fifty_uploads_through_the_web_api_on_two_workers(setup, tmp_path):
         s: expected[p] for s, p in zip(students, files)}
 
 
+OPEN_THE_DATABASE = (
+    "import sys; from gradekit.course import Course; from gradekit import gradebook;"
+    "from gradekit.database import engine_for; c = Course(sys.argv[1]);"
+    "engine_for(c); gradebook.open_gradebook(c).close()")
+
+
+def open_at_once(course_copy, url, processes=6):
+    """`processes` processes opening the course database at the same moment."""
+    env = dict(os.environ, GRADEKIT_DATABASE=url)
+    runs = [subprocess.Popen([sys.executable, "-c", OPEN_THE_DATABASE, str(course_copy)],
+                             env=env, stderr=subprocess.PIPE, text=True)
+            for _ in range(processes)]
+    errors = [run.communicate(timeout=300)[1] for run in runs]
+    assert [run.returncode for run in runs] == [0] * processes, errors
+
+
 def test_hosts_starting_at_once_create_the_shared_schema_once(course_copy, postgres_server):
     """Six processes open a new PostgreSQL course database at the same moment (the web
     service and workers of several hosts starting): no catalog race, one schema, nbgrader's
-    gradebook stamped with its alembic version."""
+    gradebook stamped with its alembic version.  Then a column our tables gained since
+    (as in a course created by an earlier gradekit) is added once by hosts starting again."""
     url = postgres_server.database()
-    script = ("import sys; from gradekit.course import Course; from gradekit import gradebook;"
-              "from gradekit.database import engine_for; c = Course(sys.argv[1]);"
-              "engine_for(c); gradebook.open_gradebook(c).close()")
-    env = dict(os.environ, GRADEKIT_DATABASE=url)
-    runs = [subprocess.Popen([sys.executable, "-c", script, str(course_copy)], env=env,
-                             stderr=subprocess.PIPE, text=True) for _ in range(6)]
-    errors = [run.communicate(timeout=300)[1] for run in runs]
-    assert [run.returncode for run in runs] == [0] * 6, errors
+    open_at_once(course_copy, url)
     import sqlalchemy
     engine = sqlalchemy.create_engine(url)
+    with engine.begin() as db:
+        db.execute(sqlalchemy.text("ALTER TABLE gk_attempts DROP COLUMN recorded"))
+    open_at_once(course_copy, url)
+    with engine.connect() as db:
+        columns = [c["name"] for c in sqlalchemy.inspect(db).get_columns("gk_attempts")]
+    assert columns.count("recorded") == 1
     with engine.connect() as db:
         tables = set(sqlalchemy.inspect(db).get_table_names())
         stamped = db.execute(sqlalchemy.text("SELECT count(*) FROM alembic_version")).scalar()

@@ -37,3 +37,58 @@ def test_a_redelivered_attempt_is_recorded_once(course_copy, sandbox_mode):
     reports = list((course_copy / "uploads" / "dora" / "ML06").glob("*.report.json"))
     assert len(reports) == 1 and json.loads(reports[0].read_text())["score"] == 10.0
 
+
+
+def test_a_worker_lost_after_showing_the_grade_finishes_recording(course_copy, sandbox_mode,
+                                                                  monkeypatch):
+    """The grade is shown before the gradebook holds it; a worker lost in between leaves
+    an unrecorded attempt that the queues grade again, the student's grade standing."""
+    from gradekit import record
+    course = Course(course_copy)
+    data = (course_copy / "reference" / "ML06" / "mlp.py").read_bytes()
+    receive(course, "ML06", "erin", "mlp.py", data)
+    grader = LocalGrader(course, "ML06")
+
+    def lost(*_args, **_kwargs):
+        raise SystemExit("worker lost")   # not an Exception: nothing of ours may catch it
+
+    monkeypatch.setattr(record.gradebook, "record", lost)
+    with pytest.raises(SystemExit):
+        grade_attempt(course, "ML06", "erin", 1, grader=grader)
+    monkeypatch.undo()
+    row = attempts.get(course, "ML06", "erin", 1)
+    assert (row.status, row.score, row.unrecorded) == ("graded", 10.0, True)
+    assert row.report_json()["score"] == 10.0                 # what the API answers
+    assert [r.key for r in attempts.to_grade(course)] == [row.key]
+    assert rows(course, "ML06") == []                         # not in the gradebook yet
+    again = grade_attempt(course, "ML06", "erin", 1, grader=grader)
+    assert again["json"]["score"] == 10.0
+    row = attempts.get(course, "ML06", "erin", 1)
+    assert (row.status, row.tries, row.unrecorded) == ("graded", 1, False)  # never "grading"
+    assert attempts.to_grade(course) == []
+    assert [r["student"] for r in rows(course, "ML06")] == ["erin"]
+    log = (course_copy / "uploads" / "erin" / "ML06" / "attempts.jsonl").read_text()
+    assert [json.loads(line)["event"] for line in log.splitlines()] == ["received", "graded"]
+
+
+def test_a_later_attempt_shown_meanwhile_keeps_the_gradebook(course_copy, sandbox_mode):
+    """Attempt 1 is shown, attempt 2 is shown and kept, then attempt 1 is kept: the
+    gradebook must hold attempt 2 (the counted one), not the last one written."""
+    from dataclasses import replace
+
+    from gradekit.record import keep, record, show
+    (course_copy / "gradekit.toml").write_text("[ML06]\nmax_uploads = 0\nmin_interval_s = 0\n")
+    course = Course(course_copy)
+    data = (course_copy / "reference" / "ML06" / "mlp.py").read_bytes()
+    receive(course, "ML06", "finn", "mlp.py", data)
+    receive(course, "ML06", "finn", "mlp.py", data)
+    full = LocalGrader(course, "ML06").grade("mlp.py", data)
+    partial = replace(full, score=4.0, tests=[replace(t, score=0.0) if i < 6 else t
+                                              for i, t in enumerate(full.tests)])
+    first, second = (attempts.get(course, "ML06", "finn", n) for n in (1, 2))
+    shown_first = show(course, first, full)
+    record(course, second, partial, None, timing={"began": 0.0})
+    keep(course, first, full, None, shown_first, timing={})
+    assert [(r["student"], r["score"]) for r in rows(course, "ML06")] == [
+        ("finn", pytest.approx(sum(t.score for t in partial.tests)))]
+    assert sum(t.score for t in partial.tests) < 10.0   # the two attempts are told apart

@@ -97,15 +97,15 @@ class BrokerQueue:
         return True
 
     def recover(self) -> int:
-        """Publish again every pending attempt whose job the queue does not hold."""
+        """Publish again every attempt to grade (pending, unrecorded) whose job the queue lacks."""
         return self.sweep(grace_s=0.0)
 
     def sweep(self, grace_s=None) -> int:
-        """Publish the pending attempts older than grace_s that hold no lease; how many."""
+        """Publish the attempts to grade older than grace_s that hold no lease; how many."""
         from .. import attempts
         grace = self.settings.grace_s if grace_s is None else grace_s
         now = datetime.now(timezone.utc)
-        stale = [row for row in attempts.listing(self.course, status=attempts.PENDING)
+        stale = [row for row in attempts.to_grade(self.course)
                  if (now - datetime.fromisoformat(row.updated)).total_seconds() >= grace]
         if not stale:
             return 0

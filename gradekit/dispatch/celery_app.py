@@ -91,7 +91,7 @@ def run_attempt(task, course, settings, message):
     if row is None or (job.archive is not None and row.archive != job.archive):
         log.warning("no attempt %s with archive %s in this course: job dropped", key, job.archive)
         return
-    if row.status in attempts.FINAL and not job.regrade:   # delivered again: recorded once
+    if row.status in attempts.FINAL and not job.regrade and not row.unrecorded:   # again
         leases.release(key)
         return
     if row.status == "grading" and row.tries >= MAX_TRIES:

@@ -70,8 +70,8 @@ class LocalQueue:
         future.add_done_callback(lambda done: self._finished(job, key, pool, done))
 
     def recover(self):
-        """Submit every attempt left queued or grading (a restart, a lost worker)."""
-        pending = attempts.listing(self.course, status=attempts.PENDING)
+        """Submit every attempt left queued, grading or unrecorded (a restart, a lost worker)."""
+        pending = attempts.to_grade(self.course)
         log.info("%d attempts waiting to be graded", len(pending))
         for row in pending:
             self.submit(AttemptJob(row.assignment, row.student, row.number))

@@ -1,8 +1,10 @@
 """Checks of one submission at the same time: a grading lasts about its longest check.
 
-After collection the grader modules are spread over `slots` groups by their declared cost
-(`@pytest.mark.cost(seconds)`, default DEFAULT_COST per test; whole modules stay together,
-so their module-level caches and fixtures serve all their tests).  The first group runs here
+After collection the checks are spread over `slots` groups by their declared cost
+(`@pytest.mark.cost(seconds)`, default DEFAULT_COST per test).  Checks that share a
+module-, class- or package-scoped fixture stay together, so it is set up once for all of
+them; any other check may go to another group than its module's neighbours (a module-level
+cache is then filled per group: each group is its own process).  The first group runs here
 on the loaded sandbox; every other group runs in a fork of this trusted process, against a
 fork of the loaded sandbox interpreter (Sandbox.fork: the same confined process, copied), and
 sends back only its TestResults, artifacts and durations.  Groups are fixed by the
@@ -52,18 +54,45 @@ def cost(item):
     return float(marker.args[0]) if marker else DEFAULT_COST
 
 
+SHARED_SCOPES = ("module", "class", "package")
+
+
 def partition(items, slots):
-    """[[item indices]] per group, heaviest module first to the lightest group (LPT)."""
-    modules = {}
+    """[[item indices]] per group: units of checks sharing a fixture, heaviest first to the
+    lightest group (LPT), ties broken by the unit's first check."""
+    unit_of = list(range(len(items)))   # union-find over item indices
+
+    def root(index):
+        while unit_of[index] != index:
+            unit_of[index] = unit_of[unit_of[index]]
+            index = unit_of[index]
+        return index
+
+    first_user = {}
     for index, item in enumerate(items):
-        modules.setdefault(item.nodeid.split("::")[0], []).append(index)
-    weight = {name: sum(cost(items[i]) for i in indices) for name, indices in modules.items()}
-    groups = [[0.0, []] for _ in range(min(slots, len(modules)))]
-    for name in sorted(modules, key=lambda n: (-weight[n], n)):
+        for fixture in shared_fixtures(item):
+            other = first_user.setdefault(fixture, index)
+            unit_of[root(index)] = root(other)
+    units = {}
+    for index in range(len(items)):
+        units.setdefault(root(index), []).append(index)
+    weight = {key: sum(cost(items[i]) for i in indices) for key, indices in units.items()}
+    groups = [[0.0, []] for _ in range(min(slots, len(units)))]
+    for key in sorted(units, key=lambda k: (-weight[k], units[k][0])):
         lightest = min(groups, key=lambda g: g[0])
-        lightest[0] += weight[name]
-        lightest[1] += modules[name]
+        lightest[0] += weight[key]
+        lightest[1] += units[key]
     return [sorted(indices) for _, indices in sorted(groups, key=lambda g: -g[0]) if indices]
+
+
+def shared_fixtures(item):
+    """The fixtures wider than a test and narrower than the session that `item` uses (their
+    definitions' identities): the checks using one of them must run in the same process."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return []
+    return [id(definition) for definitions in info.name2fixturedefs.values()
+            for definition in definitions if definition.scope in SHARED_SCOPES]
 
 
 def run_items(session, items):
