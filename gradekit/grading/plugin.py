@@ -95,6 +95,13 @@ class GradingPlugin:
         """One TestResult per test, in collection order whichever group ran it."""
         return [test for _, test in sorted(self.found, key=lambda pair: pair[0])]
 
+    def bind(self, sandbox, slots=None):
+        """Grade another submission (a kept session, kept.py): new containers, not cleared
+        ones, as the last grading's result still holds them."""
+        self.proxy, self.slots = StudentProxy(sandbox), slots
+        self.found, self.kept, self.durations, self.internal_errors = [], {}, {}, []
+        self.marks, self.start_error, self.calls_s = {}, None, []
+
     def reset(self):
         """Forget what was found (a trusted fork reports only its own group)."""
         self.found.clear()

@@ -123,14 +123,61 @@ def graders_modules(graders_dir):
                 del sys.modules[name]
 
 
+_kept = {}   # graders folder -> KeptSession (warm workers only: keep_sessions)
+_keeping = False
+
+
+def keep_sessions():
+    """This process grades many submissions (a warm worker): keep each graders folder's
+    pytest session across its gradings (kept.py)."""
+    global _keeping
+    _keeping = True
+
+
 def run_graders(graders_dir: Path, sandbox, slots=None):
     """pytest on the grader folder with our plugin (a GradingPlugin); its own chatter is
     swallowed.  pytest is imported here, after the sandbox was launched: a cold grading's
     sandbox starts ~0.1 s sooner."""
     import pytest
+    chatter = io.StringIO()
+    with contextlib.redirect_stdout(chatter), contextlib.redirect_stderr(chatter), \
+            graders_modules(graders_dir), no_plugin_autoload():
+        plugin = _in_kept_session(graders_dir, sandbox, slots) if _keeping else None
+        if plugin is None:
+            from .plugin import GradingPlugin
+            plugin = GradingPlugin(sandbox, slots)
+            code = pytest.main(pytest_args(graders_dir), plugins=[plugin])
+            if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+                raise RuntimeError(f"graders in {graders_dir} did not run (pytest exit "
+                                   f"{int(code)}):\n" + chatter.getvalue()[-2000:])
+    if os.environ.get("GRADEKIT_DEBUG"):
+        print(chatter.getvalue())
+    return plugin
 
-    from .plugin import GradingPlugin
-    plugin = GradingPlugin(sandbox, slots)
+
+def _in_kept_session(graders_dir, sandbox, slots):
+    """The plugin after a run in the folder's kept session; None when pytest could not
+    keep one (then a fresh pytest.main grades, as in a cold process)."""
+    from .kept import KeptSession
+    folder = str(Path(graders_dir).resolve())
+    kept = _kept.get(folder)
+    if kept is None or kept.worn:
+        if kept is not None:
+            kept.close()
+        try:
+            kept = _kept[folder] = KeptSession(graders_dir, pytest_args(graders_dir))
+        except Exception:   # noqa: BLE001  (pytest's internals changed, or a grader is broken:
+            _kept.pop(folder, None)   # a fresh pytest.main says which, as before)
+            return None
+    try:
+        return kept.run(sandbox, slots)
+    except BaseException:
+        _kept.pop(folder, None)   # never reuse a session a run broke off
+        raise
+
+
+def pytest_args(graders_dir):
+    """The command line every grading runs pytest with."""
     args = [str(graders_dir), "-c", str(graders_dir / "pytest.ini"), "--rootdir", str(graders_dir),
             "-q", "--import-mode=importlib", "-W", "ignore",
             # Graders write their own messages: pytest's assertion rewriting (which would also
@@ -142,22 +189,19 @@ def run_graders(graders_dir: Path, sandbox, slots=None):
     for plugin_name in ("cacheprovider", "unraisableexception", "threadexception",
                         "faulthandler", "doctest", "junitxml", "pastebin", "stepwise"):
         args += ["-p", f"no:{plugin_name}"]
-    chatter = io.StringIO()
-    # Installed pytest plugins (xdist, randomly, benchmark...) must not reorder or skip graders.
+    return args
+
+
+@contextlib.contextmanager
+def no_plugin_autoload():
+    """Installed pytest plugins (xdist, randomly, benchmark...) must not reorder or skip
+    graders."""
     saved = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     try:
-        with contextlib.redirect_stdout(chatter), contextlib.redirect_stderr(chatter), \
-                graders_modules(graders_dir):
-            code = pytest.main(args, plugins=[plugin])
+        yield
     finally:
         if saved is None:
             del os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"]
         else:
             os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = saved
-    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-        raise RuntimeError(f"graders in {graders_dir} did not run (pytest exit {int(code)}):\n"
-                           + chatter.getvalue()[-2000:])
-    if os.environ.get("GRADEKIT_DEBUG"):
-        print(chatter.getvalue())
-    return plugin
