@@ -30,14 +30,17 @@ class KeptSession:
     def __init__(self, graders_dir, args):
         from _pytest.config import _prepareconfig
         from _pytest.main import Session
-        self.graders_dir, self.runs = graders_dir, 0
+        self.runs = 0
         self.plugin = GradingPlugin(None)
-        # no capture: run.py redirects sys.stdout around each run, as around pytest.main
+        # -q and --tb are the terminal plugin's options (set below instead); no capture:
+        # run.py redirects sys.stdout around each run, as around pytest.main
         args = [a for a in args if a not in ("-q", "--tb=no", "--capture=sys")]
         args.append("--capture=no")
         for name in NOT_KEPT:
             args += ["-p", f"no:{name}"]
         self.config = _prepareconfig(args, plugins=[self.plugin])
+        # without it every failed check renders its traceback (0.3-0.8 s for the stub's 25)
+        self.config.option.tbstyle = "no"
         self.config._do_configure()
         self.session = Session.from_config(self.config)
         self.config.hook.pytest_sessionstart(session=self.session)
