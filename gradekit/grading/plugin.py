@@ -79,16 +79,8 @@ class GradingPlugin:
     """Collects one TestResult per grader test, in collection order."""
 
     def __init__(self, sandbox, slots=None):
-        self.proxy = StudentProxy(sandbox)
-        self.slots = slots         # groups of checks at the same time; None: parallel.py decides
         self.order = {}            # nodeid -> position in the collection (reports keep it)
-        self.found = []            # (position, TestResult)
-        self.kept = {}             # plain numbers graders keep for feedback (`artifacts`)
-        self.durations = {}        # test name -> seconds spent in it (sandbox calls included)
-        self.internal_errors = []
-        self.marks = {}            # monotonic times: "collected", "started" (the sandbox)
-        self.start_error = None    # the sandbox could not start: raised after pytest ends
-        self.calls_s = []          # per group: seconds spent waiting for student calls
+        self.bind(sandbox, slots)
 
     @property
     def results(self):
@@ -96,11 +88,17 @@ class GradingPlugin:
         return [test for _, test in sorted(self.found, key=lambda pair: pair[0])]
 
     def bind(self, sandbox, slots=None):
-        """Grade another submission (a kept session, kept.py): new containers, not cleared
-        ones, as the last grading's result still holds them."""
-        self.proxy, self.slots = StudentProxy(sandbox), slots
-        self.found, self.kept, self.durations, self.internal_errors = [], {}, {}, []
-        self.marks, self.start_error, self.calls_s = {}, None, []
+        """Ready to grade the submission in `sandbox` (again, in a kept session: kept.py).
+        New containers, not cleared ones: the last grading's result still holds them."""
+        self.proxy = StudentProxy(sandbox)
+        self.slots = slots         # groups of checks at the same time; None: parallel.py decides
+        self.found = []            # (position, TestResult)
+        self.kept = {}             # plain numbers graders keep for feedback (`artifacts`)
+        self.durations = {}        # test name -> seconds spent in it (sandbox calls included)
+        self.internal_errors = []
+        self.marks = {}            # monotonic times: "collected", "started" (the sandbox)
+        self.start_error = None    # the sandbox could not start: raised after pytest ends
+        self.calls_s = []          # per group: seconds spent waiting for student calls
 
     def reset(self):
         """Forget what was found (a trusted fork reports only its own group)."""

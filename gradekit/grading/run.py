@@ -123,7 +123,7 @@ def graders_modules(graders_dir):
                 del sys.modules[name]
 
 
-_kept = {}   # graders folder -> KeptSession (warm workers only: keep_sessions)
+_kept = {}   # graders folder -> KeptSession, or None: cannot be kept (warm workers only)
 _keeping = False
 
 
@@ -160,6 +160,8 @@ def _in_kept_session(graders_dir, sandbox, slots):
     keep one (then a fresh pytest.main grades, as in a cold process)."""
     from .kept import KeptSession
     folder = str(Path(graders_dir).resolve())
+    if folder in _kept and _kept[folder] is None:
+        return None
     kept = _kept.get(folder)
     if kept is None or kept.worn:
         if kept is not None:
@@ -167,7 +169,9 @@ def _in_kept_session(graders_dir, sandbox, slots):
         try:
             kept = _kept[folder] = KeptSession(graders_dir, pytest_args(graders_dir))
         except Exception:   # noqa: BLE001  (pytest's internals changed, or a grader is broken:
-            _kept.pop(folder, None)   # a fresh pytest.main says which, as before)
+            # a fresh pytest.main says which, as before; not tried again in this process,
+            # which would collect twice per grading)
+            _kept[folder] = None
             return None
     try:
         return kept.run(sandbox, slots)
