@@ -113,11 +113,13 @@ def record(course, row, result, submission, *, regrade=False, timing) -> dict:
 
 
 class Shown(NamedTuple):
-    """What show decided, for keep: the report as stored, and whether it counts."""
+    """What show decided, for keep: the report as stored, whether it counts, and the
+    assignment's policy it was decided by."""
 
     report: dict
     counts: bool
     penalty: float
+    policy: object
 
 
 def show(course, row, result) -> Shown:
@@ -139,24 +141,23 @@ def show(course, row, result) -> Shown:
         attempts.set_status(course, row.key, "graded", reason=None, score=result.score,
                             max_score=result.max_score, late_penalty=penalty, counts=counts,
                             report=json.dumps(report), recorded=False)
-    return Shown(report, counts, penalty)
+    return Shown(report, counts, penalty, policy)
 
 
 def keep(course, row, result, submission, shown, *, regrade=False, timing):
     """Write a shown attempt into our books: the gradebook (and, for "best", submitted/)
     while it is still the counted attempt, the report files, the attempts log's event;
     then mark it recorded.  Each step is safe to repeat."""
-    policy = load_policy(course, row.assignment)
     folder = (course.root / row.archive).parent
     received = datetime.fromisoformat(row.received)
     step = time.monotonic()
     with locked(folder / ".lock"):
         # a later attempt may have been shown since and taken its place: then that one's
         # own keep writes the gradebook, and this one must not overwrite it
-        if shown.counts and counted_attempt(folder) == row.number:
+        if shown.counts and (counted(folder) or {}).get("attempt") == row.number:
             gradebook.record(course, row.assignment, row.student, result, timestamp=received,
                              penalty=shown.penalty)
-            if policy.counts == "best":
+            if shown.policy.counts == "best":
                 place(course, row.assignment, row.student, submission, received)
     step, timing["gradebook"] = time.monotonic(), time.monotonic() - step
     write_replace(beside(course, row.archive, ".report.json"),
@@ -198,10 +199,10 @@ def stored_outcome(row) -> dict:
             "text": f"{row.assignment}: {row.reason}"}
 
 
-def counted_attempt(folder):
-    """The number of the student's counted attempt (counted.json), None before the first."""
+def counted(folder) -> dict | None:
+    """The student's counted attempt, {"attempt", "score"} (counted.json); None before one."""
     try:
-        return json.loads((folder / "counted.json").read_text())["attempt"]
+        return json.loads((folder / "counted.json").read_text())
     except FileNotFoundError:
         return None
 
@@ -209,15 +210,12 @@ def counted_attempt(folder):
 def counts_now(folder, policy, attempt, score):
     """Does this attempt replace the counted one (latest: newer attempt; best: higher score)?
     The counted attempt itself, recorded again, still counts."""
-    try:
-        counted = json.loads((folder / "counted.json").read_text())
-    except FileNotFoundError:
-        return True
-    if counted["attempt"] == attempt:
+    current = counted(folder)
+    if current is None or current["attempt"] == attempt:
         return True
     if policy.counts == "best":
-        return score > counted["score"]
-    return attempt > counted["attempt"]
+        return score > current["score"]
+    return attempt > current["attempt"]
 
 
 def write_feedback_page(result, course, path):
