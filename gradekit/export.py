@@ -5,8 +5,10 @@ autograded scores and the late penalty in one file per assignment.
 """
 import csv
 import io
+import sys
 from pathlib import Path
 
+from . import attempts
 from .course import Course
 from .gradebook import open_gradebook
 
@@ -49,4 +51,11 @@ def main(*, assignment: str, to: Path | None = None, course_root: Path = Path(".
     target = to or course.root / f"grades-{assignment}.csv"
     Path(target).write_text(csv_text(table), encoding="utf-8")
     print(f"gradekit: {len(table)} grades of {assignment} written to {target}")
+    unrecorded = [row for row in attempts.to_grade(course)
+                  if row.unrecorded and row.assignment == assignment]
+    if unrecorded:   # shown to students, not yet in the gradebook (record.py)
+        print(f"gradekit: warning: {len(unrecorded)} graded attempts of {assignment} are not "
+              "in the gradebook yet (being recorded now, or left by a lost worker: the "
+              "grading service records them again at its start); export again later",
+              file=sys.stderr)
     return 0

@@ -1,9 +1,10 @@
-"""record.grade_attempt: an attempt graded twice (a redelivered job) is recorded once."""
+"""record.grade_attempt: an attempt graded twice (a redelivered job) is recorded once, and
+one shown to the student before a worker was lost is recorded when graded again."""
 import json
 
 import pytest
 
-from gradekit import attempts
+from gradekit import attempts, export
 from gradekit.course import Course
 from gradekit.dispatch.local import LocalGrader
 from gradekit.export import rows
@@ -40,7 +41,7 @@ def test_a_redelivered_attempt_is_recorded_once(course_copy, sandbox_mode):
 
 
 def test_a_worker_lost_after_showing_the_grade_finishes_recording(course_copy, sandbox_mode,
-                                                                  monkeypatch):
+                                                                  monkeypatch, capsys):
     """The grade is shown before the gradebook holds it; a worker lost in between leaves
     an unrecorded attempt that the queues grade again, the student's grade standing."""
     from gradekit import record
@@ -61,12 +62,17 @@ def test_a_worker_lost_after_showing_the_grade_finishes_recording(course_copy, s
     assert row.report_json()["score"] == 10.0                 # what the API answers
     assert [r.key for r in attempts.to_grade(course)] == [row.key]
     assert rows(course, "ML06") == []                         # not in the gradebook yet
+    capsys.readouterr()
+    export.main(assignment="ML06", course_root=course_copy)   # the instructor is told
+    assert "1 graded attempts of ML06 are not in the gradebook yet" in capsys.readouterr().err
     again = grade_attempt(course, "ML06", "erin", 1, grader=grader)
     assert again["json"]["score"] == 10.0
     row = attempts.get(course, "ML06", "erin", 1)
     assert (row.status, row.tries, row.unrecorded) == ("graded", 1, False)  # never "grading"
     assert attempts.to_grade(course) == []
     assert [r["student"] for r in rows(course, "ML06")] == ["erin"]
+    export.main(assignment="ML06", course_root=course_copy)
+    assert "warning" not in capsys.readouterr().err
     log = (course_copy / "uploads" / "erin" / "ML06" / "attempts.jsonl").read_text()
     assert [json.loads(line)["event"] for line in log.splitlines()] == ["received", "graded"]
 
