@@ -124,24 +124,13 @@ def test_groups_keep_checks_sharing_a_fixture_together_heaviest_first():
 
 def test_ml06s_longest_check_runs_alone_in_two_groups():
     """Collected for real: the own-XOR training alone, test_train's short run together."""
-    from gradekit.grading.plugin import MARKERS
-    from gradekit.grading.run import graders_modules
-    collected = []
-
-    class Keep:
-        def pytest_configure(self, config):
-            for line in MARKERS:
-                config.addinivalue_line("markers", line)
-
-        def pytest_collection_finish(self, session):
-            collected.extend(session.items)
-
+    from gradekit.grading.kept import KeptSession
+    from gradekit.grading.run import graders_modules, no_plugin_autoload, pytest_args
     graders = COURSE.graders_dir("ML06")
-    with graders_modules(graders):
-        code = pytest.main([str(graders), "-c", str(graders / "pytest.ini"), "--rootdir",
-                            str(graders), "--collect-only", "-q", "--import-mode=importlib",
-                            "-p", "no:cacheprovider"], plugins=[Keep()])
-    assert code == pytest.ExitCode.OK and collected
+    with graders_modules(graders), no_plugin_autoload():   # as a warm worker collects them
+        kept = KeptSession(graders, pytest_args(graders))
+    collected = kept.session.items
+    kept.close()
     groups = [[collected[i].nodeid.split("/")[-1] for i in g] for g in partition(collected, 2)]
     assert groups[0] == ["test_xor.py::test_own_mlp_solves_xor"]
     short_run = {"test_train.py::test_reduces_loss", "test_train.py::test_updates_both_layers",
