@@ -23,6 +23,27 @@ FORM_OVERHEAD = 64 << 10   # multipart boundaries and the other fields of an upl
 templates = Jinja2Templates(directory=HERE / "templates")
 
 
+class NoStore:
+    """`Cache-Control: no-store` on every answer but the static files: pages and API answers
+    hold a student's attempts, scores and files, which no browser or proxy cache may keep."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["path"].startswith("/static/"):
+            return await self.app(scope, receive, send)
+
+        async def send_private(message):
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", [])
+                           if k.lower() != b"cache-control"]
+                message = dict(message, headers=headers + [(b"cache-control", b"no-store")])
+            await send(message)
+
+        await self.app(scope, receive, send_private)
+
+
 async def _http_error(request, exc):
     return error_response(request, exc)
 
@@ -51,6 +72,7 @@ def build_app(course, queue, *, secure_cookies=False) -> Starlette:
         routes=api.routes + pages.routes + instructor.routes + [
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static")],
         middleware=[
+            Middleware(NoStore),
             Middleware(BodyLimit, max_bytes=MAX_UPLOAD_BYTES + FORM_OVERHEAD),
             Middleware(SessionMiddleware, secret_key=course_secret(course),
                        session_cookie="gradekit_session", same_site="lax",

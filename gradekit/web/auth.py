@@ -17,8 +17,8 @@ from starlette.exceptions import HTTPException
 from .. import users
 
 SIGN_IN_DELAY_S = 0.4          # every sign-in answer takes this long, right token or wrong
-FAILURES_ALLOWED = 10          # wrong tokens per client ...
-FAILURE_WINDOW_S = 300.0       # ... within this many seconds, then 429 until they age out
+FAILURES_ALLOWED = 10          # wrong tokens per client address ...
+FAILURE_WINDOW_S = 300.0       # ... within this many seconds, then wrong tokens get 429
 
 
 def course_secret(course) -> str:
@@ -40,27 +40,34 @@ def course_secret(course) -> str:
 
 
 class Guard:
-    """Counts wrong tokens per client address; too many within the window answer 429."""
+    """Counts wrong tokens per client address and brakes only those.
+
+    A token is always looked up first and a valid one is always let in: many students share
+    one address behind a campus NAT, and one of them guessing must not lock out the rest.
+    Past FAILURES_ALLOWED wrong tokens within the window, each further wrong one is answered
+    429 with Retry-After (when the oldest failure ages out) instead of 401.  Tokens are 256
+    random bits, so the brake is there to make a guessing client back off, not to keep a
+    guess from succeeding."""
 
     def __init__(self):
         self._failures = {}
         self._lock = threading.Lock()
 
-    def check(self, client):
+    def wrong(self, client, detail, headers=None):
+        """The HTTPException to raise for a wrong token from `client` (401, or 429 when it
+        is over the allowance); the failure is counted."""
+        now = time.monotonic()
         with self._lock:
-            recent = self._recent(client)
-            if len(recent) >= FAILURES_ALLOWED:
-                raise HTTPException(429, "too many wrong tokens: try again in a few minutes")
-
-    def failed(self, client):
-        with self._lock:
-            self._recent(client).append(time.monotonic())
-
-    def _recent(self, client):
-        stamps = self._failures.setdefault(client, deque())
-        while stamps and stamps[0] < time.monotonic() - FAILURE_WINDOW_S:
-            stamps.popleft()
-        return stamps
+            stamps = self._failures.setdefault(client, deque())
+            while stamps and stamps[0] < now - FAILURE_WINDOW_S:
+                stamps.popleft()
+            stamps.append(now)
+            if len(stamps) <= FAILURES_ALLOWED:
+                return HTTPException(401, detail, headers)
+            wait_s = stamps[-FAILURES_ALLOWED - 1] + FAILURE_WINDOW_S - now
+        return HTTPException(429, "too many wrong tokens from your address: check the token "
+                                  f"and try again in {wait_s:.0f} s",
+                             {"Retry-After": str(max(1, round(wait_s)))})
 
 
 def client_of(request):
@@ -69,14 +76,12 @@ def client_of(request):
 
 def bearer_user(request):
     """The API caller (a users row); 401 without a valid `Authorization: Bearer TOKEN`."""
-    guard = request.app.state.guard
-    guard.check(client_of(request))
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     user = users.find_by_token(request.app.state.course, token.strip()) \
         if scheme.lower() == "bearer" else None
     if user is None:
-        guard.failed(client_of(request))
-        raise HTTPException(401, "no or bad access token", {"WWW-Authenticate": "Bearer"})
+        raise request.app.state.guard.wrong(client_of(request), "no or bad access token",
+                                            {"WWW-Authenticate": "Bearer"})
     return user
 
 

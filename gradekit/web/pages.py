@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from .. import users
 from ..policy import load_policy
+from ..submission import MAX_UPLOAD_BYTES
 from .auth import SIGN_IN_DELAY_S, check_csrf, client_of, session_user, sign_in
 from .intake import assignment_of, read_upload, submit_upload, upload_form
 from .render import (attempt_feedback, attempt_file, attempt_view, own_attempt, render,
@@ -30,17 +31,17 @@ def sign_in_page(request):
 
 async def sign_in_post(request):
     began = time.monotonic()
-    guard = request.app.state.guard
-    guard.check(client_of(request))
     form = await request.form(max_files=0, max_fields=4)
     check_csrf(request, form)
     user = users.find_by_token(request.app.state.course, str(form.get("token", "")).strip())
     # the same delay for a right and a wrong token: timing tells a guesser nothing
     await asyncio.sleep(max(0.0, SIGN_IN_DELAY_S - (time.monotonic() - began)))
     if user is None:
-        guard.failed(client_of(request))
-        response = render(request, "signin.html", error="This token opens no account.")
-        response.status_code = 401
+        refusal = request.app.state.guard.wrong(client_of(request),
+                                                "This token opens no account.")
+        response = render(request, "signin.html", error=refusal.detail)
+        response.status_code = refusal.status_code
+        response.headers.update(refusal.headers or {})
         return response
     sign_in(request, user)
     return RedirectResponse("/", 303)
@@ -63,7 +64,7 @@ def assignment_page(request):
     user = signed_in(request)
     assignment = assignment_of(request)
     summary = assignment_summary(request.app.state.course, assignment, user.id)
-    return render(request, "assignment.html", a=summary,
+    return render(request, "assignment.html", a=summary, max_bytes=MAX_UPLOAD_BYTES,
                   policy=load_policy(request.app.state.course, assignment))
 
 
