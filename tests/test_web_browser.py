@@ -90,6 +90,15 @@ def test_student_and_instructor_in_a_browser(browser, tmp_path, course_root):
         sign_in(browser, server.url, student)
         assert A in by_id(browser, "assignments").text
 
+        too_large = tmp_path / "too-large.ipynb"   # the page refuses it before sending it
+        too_large.write_bytes(b" " * (6 << 20))
+        browser.get(f"{server.url}/assignments/{A}")
+        by_id(browser, "file").send_keys(str(too_large))
+        assert "at most 5 MB" in by_id(browser, "file-error").text
+        by_id(browser, "upload").click()
+        assert browser.current_url == f"{server.url}/assignments/{A}"
+        assert not (root / "uploads" / "alice").exists()
+
         assert upload(browser, server.url, root / "release" / A / f"{A}.ipynb") == "graded"
         assert by_id(browser, "score").text.startswith("0.00 / 10.00")
         assert upload(browser, server.url, root / "reference" / A / "mlp.py") == "graded"

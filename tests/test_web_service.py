@@ -8,6 +8,8 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 import zipfile
 from io import BytesIO
 
@@ -132,6 +134,7 @@ def test_bad_files_are_archived_and_answered_with_their_reason(web, tmp_path):
 
 
 def test_too_large_is_refused_before_the_body_is_read(web):
+    """A client that asks first (`Expect: 100-continue`, as curl does) is answered at once."""
     server, root = web
     token = add_user(root, "huge")
     port = int(server.url.rsplit(":", 1)[1])
@@ -139,10 +142,29 @@ def test_too_large_is_refused_before_the_body_is_read(web):
         connection.sendall(
             f"POST /api/assignments/{A}/attempts HTTP/1.1\r\nHost: x\r\n"
             f"Authorization: Bearer {token}\r\nContent-Type: multipart/form-data; boundary=b\r\n"
-            f"Content-Length: {200 << 20}\r\n\r\n".encode() + b"--b\r\n" + b"x" * 1000)
-        answer = connection.recv(4096).decode()   # answered with 199.9 MB still unsent
+            f"Expect: 100-continue\r\nContent-Length: {200 << 20}\r\n\r\n".encode())
+        answer = connection.recv(4096).decode()   # answered with all 200 MB unsent
     assert answer.startswith("HTTP/1.1 413")
     assert not (root / "uploads" / "huge").exists()
+
+
+@pytest.mark.parametrize("declared", [True, False], ids=["content-length", "chunked"])
+def test_too_large_is_answered_to_a_client_that_sends_it_all(web, declared):
+    """A browser sends the whole body before it reads the answer: it still gets the 413.
+    (urllib, like a browser, neither asks first nor reads an answer while it sends.)"""
+    server, root = web
+    token = add_user(root, "bulky")
+    body = (b'--b\r\nContent-Disposition: form-data; name="file"; filename="big.py"\r\n\r\n'
+            + b"x" * (40 << 20) + b"\r\n--b--\r\n")
+    chunks = (body[i:i + (1 << 20)] for i in range(0, len(body), 1 << 20))
+    request = urllib.request.Request(
+        f"{server.url}/api/assignments/{A}/attempts", data=body if declared else chunks,
+        headers={"Content-Type": "multipart/form-data; boundary=b", **bearer(token)})
+    with pytest.raises(urllib.error.HTTPError) as answer:
+        urllib.request.urlopen(request, timeout=60)
+    assert answer.value.code == 413
+    assert json.loads(answer.value.read()) == {"error": "the upload is larger than 5 MB"}
+    assert not (root / "uploads" / "bulky").exists()
 
 
 def test_printed_text_and_file_names_stay_text(web):
