@@ -15,6 +15,8 @@ from .course import Course, CourseError
 from .database import configured_url
 
 EXIT_OK, EXIT_BROKEN = 0, 1
+# the newest Python that .ci/run tests (the oldest is pyproject's requires-python)
+NEWEST_TESTED = (3, 13)
 # imported by graders and nbgrader integration in the trusted process
 TRUSTED_MODULES = ("numpy", "pytest", "nbformat", "nbgrader", "tqdm")
 PROBE = ("import importlib\nDOCTOR = {{}}\nfor _name in {names!r}:\n"
@@ -50,13 +52,31 @@ def environment_kind():
 
 def check_python(found):
     from .sandbox import interpreter
-    found.ok("python", f"{platform.python_version()} at {interpreter.executable()}, "
-                       f"{environment_kind()}; the sandbox runs this same interpreter")
+    supported = supported_pythons()
+    where = (f"{platform.python_version()} at {interpreter.executable()}, {environment_kind()}; "
+             "the sandbox runs this same interpreter")
+    if supported and not supported.contains(platform.python_version()):
+        found.fail("python", f"{where}; gradekit needs Python {supported}")
+    elif sys.version_info[:2] > NEWEST_TESTED:
+        found.warn("python", f"{where}; gradekit is tested on Python {supported} up to "
+                             f"{'.'.join(map(str, NEWEST_TESTED))} only")
+    else:
+        found.ok("python", where)
     found.ok("sandbox sees", ", ".join(interpreter.roots()) + " (read-only)")
     for name in TRUSTED_MODULES:
         if importlib.util.find_spec(name) is None:
             found.fail(f"import {name}", "missing in the grading process: "
                                          f"{interpreter.executable()} -m pip install -e .")
+
+
+def supported_pythons():
+    """The installed kit's Requires-Python (pyproject.toml) as a SpecifierSet, or None."""
+    from importlib import metadata
+    from packaging.specifiers import SpecifierSet
+    try:
+        return SpecifierSet(metadata.metadata("gradekit")["Requires-Python"] or "")
+    except metadata.PackageNotFoundError:   # run from a checkout that was never installed
+        return None
 
 
 def check_bubblewrap(found):

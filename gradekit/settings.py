@@ -16,15 +16,11 @@ The assignment's other hooks are files beside it: feedback.py (pictures on the f
 audit_probe.py (the battery that tells equivalent mutants), demo.toml (what `gradekit demo`
 uploads).
 """
-import sys
 import types
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:   # Python 3.10: the same parser, from PyPI
-    import tomli as tomllib
+import tomllib
 
 
 class SettingsError(ValueError):

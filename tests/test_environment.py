@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE = REPO / "reference" / "ML06" / "mlp.py"
 
@@ -81,6 +83,7 @@ def test_missing_library_in_the_sandbox_is_one_line_and_exit_3(layered_env, cour
     assert doctor.stdout.strip().endswith("fix the FAIL lines above")
 
 
+@pytest.mark.smoke
 def test_doctor_on_a_healthy_install(course_copy, sandbox_mode):
     done = subprocess.run([sys.executable, "-m", "gradekit.cli", "doctor"], cwd=course_copy,
                           capture_output=True, text=True, timeout=300)
@@ -97,3 +100,18 @@ def test_doctor_outside_a_course(tmp_path):
     assert done.returncode == 1
     assert "FAIL  course: no graders/<assignment>/pytest.ini" in done.stdout
 
+
+
+@pytest.mark.smoke
+def test_doctor_refuses_a_python_the_kit_does_not_support(monkeypatch, capsys):
+    """doctor, pyproject's requires-python and the README name the same oldest Python."""
+    from gradekit import doctor
+    supported = doctor.supported_pythons()
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    assert str(supported) == ">=3.11" and "Python 3.11 to 3.13" in readme
+    assert doctor.NEWEST_TESTED == (3, 13)
+    monkeypatch.setattr(doctor.platform, "python_version", lambda: "3.10.13")
+    found = doctor.Findings()
+    doctor.check_python(found)
+    assert found.broken
+    assert "gradekit needs Python >=3.11" in capsys.readouterr().out

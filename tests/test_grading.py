@@ -41,6 +41,7 @@ def lost_cells(result):
 
 
 @pytest.mark.slow
+@pytest.mark.smoke
 def test_reference_script_gets_full_marks(sandbox_mode):
     result = grade(COURSE.reference_dir("ML06") / "mlp.py")
     assert result.score == pytest.approx(10.0), [t for t in result.tests if t.status != "passed"]
@@ -55,6 +56,7 @@ def test_solved_source_notebook_gets_full_marks():
 
 
 @pytest.mark.slow
+@pytest.mark.smoke
 def test_release_stub_gets_nothing_and_says_not_implemented():
     result = grade(COURSE.release_dir("ML06") / "ML06.ipynb")
     assert result.score == 0.0

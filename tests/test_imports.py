@@ -8,6 +8,10 @@ their siblings by bare name (`import codec`), which resolves to the sibling modu
 import ast
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.smoke
+
 REPO = Path(__file__).resolve().parents[1]
 SANDBOX_SCRIPTS = {"child", "zygote", "codec", "confine"}   # run as scripts, `import codec`
 

@@ -63,6 +63,7 @@ def scores(cells):
     return {name: utils.determine_grade(cell)[0] for name, cell in cells.items()}
 
 
+@pytest.mark.smoke
 def test_outputs_score_full_partial_zero_and_uncovered(course_root, monkeypatch):
     def outcome(course, assignment, submission, **kwargs):
         check = results.TestResult

@@ -1,9 +1,13 @@
 """The rendering rules (issue 10, item 7): one report line, one hidden-output rule, everywhere."""
 import json
 
+import pytest
+
 from gradekit import report
 from gradekit.feedback import render_html
 from gradekit.grading import results
+
+pytestmark = pytest.mark.smoke
 
 SECRET = "expected 0.731 at X[3]"
 

@@ -24,6 +24,7 @@ def test_level_is_reported(sandbox_mode):
         assert "rlimits" in sandbox.level
 
 
+@pytest.mark.smoke
 def test_calls_return_plain_values_only(sandbox_mode):
     code = """
 import numpy as np

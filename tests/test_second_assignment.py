@@ -29,10 +29,7 @@ import pytest
 from gradekit.course import Course
 from conftest import run_nbgrader as nbgrader
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:   # Python 3.10: the same parser, from PyPI (a dependency of the kit there)
-    import tomli as tomllib
+import tomllib
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = REPO / "tests" / "fixtures" / "LR01"

@@ -9,6 +9,8 @@ import pytest
 
 from gradekit.submission import Rejected, load_bytes, script_units, strip_magics
 
+pytestmark = pytest.mark.smoke
+
 HELPERS = ("ml06_utils.py",)
 
 

@@ -42,6 +42,7 @@ def attempts(course, student):
 
 
 @pytest.mark.slow
+@pytest.mark.smoke
 def test_upload_end_to_end(course_copy):
     done = gradekit(course_copy, "upload", "ML06", REFERENCE, "--student", "alice", "--json")
     assert done.returncode == 0, done.stderr

@@ -16,6 +16,8 @@ from gradekit.users import add_user
 from gradekit.web import auth
 from gradekit.web.app import build_app
 
+pytestmark = pytest.mark.smoke
+
 REFERENCE = "reference/ML06/mlp.py"
 
 
