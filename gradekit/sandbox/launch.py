@@ -3,9 +3,11 @@
 Both levels start `python -I child.py` with a scrubbed environment, its own session (so the
 whole process group can be killed) and, when we are root, a throwaway uid per sandbox.
 """
+import functools
 import json
 import os
 import shutil
+import subprocess
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -36,6 +38,16 @@ def bwrap_path():
     if os.environ.get("GRADEKIT_SANDBOX", "auto") == "fallback":
         return None
     return shutil.which("bwrap")
+
+
+@functools.lru_cache(maxsize=None)
+def disables_userns(bwrap):
+    """Whether this bubblewrap has --disable-userns (0.8 and later)."""
+    try:
+        shown = subprocess.run([bwrap, "--help"], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return "--disable-userns" in shown.stdout
 
 
 def sandbox_uid():
@@ -75,7 +87,7 @@ def confinement(limits, uid, scratch=None):
     if scratch is not None:   # fallback: Landlock keeps the child to its scratch folder
         if uid is not None:   # folders the throwaway uid could not enter, shown in a private view
             settings["reveal"] = interpreter.hidden_from_others(extra=[CHILD_DIR])
-        settings.update(write_paths=[scratch, "/dev/null"],
+        settings.update(write_paths=[scratch, "/dev/null"], scratch_bytes=limits.tmp_bytes,
                         read_paths=interpreter.roots() + [
                             str(CHILD_DIR), "/usr", "/lib", "/lib64", "/bin", "/etc", "/proc",
                             "/sys", "/dev/urandom"])
@@ -101,6 +113,10 @@ def plan(limits, script="child.py", preload=()):
                 "--unshare-cgroup-try", "--die-with-parent", "--new-session"]
         if os.getuid() != 0:
             argv.append("--unshare-user")
+            # no user namespaces inside (and with them no mounts of the student's own); the
+            # zygote needs one per fork (zygote.py), and the seccomp filter then forbids more
+            if script == "child.py" and disables_userns(bwrap):
+                argv.append("--disable-userns")
         shown = []
         for path in SYSTEM_DIRS:
             if os.path.islink(path):
@@ -124,7 +140,10 @@ def plan(limits, script="child.py", preload=()):
                    if str(p) not in ("/", "/tmp")}
         for parent in sorted(parents - set(shown)):
             argv += ["--chmod", "0755", parent]
-        argv += ["--proc", "/proc", "--dev", "/dev", "--chdir", "/tmp",
+        # /dev read-only but for a capped /dev/shm: no uncapped tmpfs is left to fill
+        argv += ["--proc", "/proc", "--dev", "/dev", "--size", str(limits.tmp_bytes),
+                 "--perms", "1777", "--tmpfs", "/dev/shm", "--remount-ro", "/dev",
+                 "--chdir", "/tmp",
                  "--", python, "-I", f"{INSIDE_DIR}/{script}", json.dumps(settings)]
         return Plan(argv, child_env("/tmp"), "/", "bubblewrap", settings["uid"], None)
     uid = sandbox_uid()

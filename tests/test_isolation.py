@@ -1,0 +1,172 @@
+"""Attacks of one submission on the host and on its neighbours: kernel surface, memory no
+rlimit counts, state left for the next student, processes that outlive their grading.
+
+Each runs at both sandbox levels, on a cold sandbox and on a warm fork.
+"""
+import os
+import time
+
+import pytest
+
+from gradekit.sandbox import Sandbox
+from gradekit.sandbox.starters import ZygoteStart
+
+
+@pytest.fixture(params=["cold", "warm"])
+def starter(request, sandbox_mode):
+    """None (a cold sandbox per submission) or a zygote at the level under test."""
+    if request.param == "cold":
+        yield None
+        return
+    zygote = ZygoteStart()
+    yield zygote
+    zygote.close()
+
+
+def start(code, starter, **kwargs):
+    return Sandbox([("cell 1", code)], starter=starter, **kwargs).start()
+
+
+KERNEL = """
+import ctypes, errno, os
+libc = ctypes.CDLL(None, use_errno=True)
+def attempt(call):
+    result = call()
+    return ctypes.get_errno() if result == -1 else 'allowed'
+def memfd():
+    try:
+        os.close(os.memfd_create('x'))
+        return 'allowed'
+    except OSError as exc:
+        return exc.errno
+def surface():
+    return {
+        'unshare user': attempt(lambda: libc.unshare(0x10000000)),
+        'unshare mount': attempt(lambda: libc.unshare(0x00020000)),
+        'clone user': attempt(lambda: libc.syscall(56, 0x10000000 | 17, 0, 0, 0, 0)),
+        'mount': attempt(lambda: libc.mount(b'none', b'/tmp', b'tmpfs', 0, None)),
+        'ptrace': attempt(lambda: libc.ptrace(16, os.getppid(), 0, 0)),
+        'keyctl': attempt(lambda: libc.syscall(250, 0, -3, 0, 0)),
+        'bpf': attempt(lambda: libc.syscall(321, 0, 0, 0)),
+        'shmget': attempt(lambda: libc.shmget(0, 1 << 20, 0o1000 | 0o600)),
+        'msgget': attempt(lambda: libc.msgget(0, 0o1000 | 0o600)),
+        'memfd': memfd(),
+        'no parent-death signal': attempt(lambda: libc.prctl(1, 0, 0, 0, 0)),
+    }
+def fork_still_works():
+    pid = os.fork()
+    if pid == 0:
+        os._exit(7)
+    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+"""
+
+
+@pytest.mark.skipif(os.uname().machine not in ("x86_64",), reason="raw syscall numbers")
+def test_kernel_surface_is_closed(starter):
+    with start(KERNEL, starter) as sandbox:
+        assert "seccomp" in sandbox.level
+        denied = sandbox.call("surface")
+        assert denied == {name: 1 for name in denied}      # EPERM, every one
+        assert sandbox.call("fork_still_works") == 7
+
+
+FILL = """
+import os
+def fill(folder, total_mb):
+    written = 0
+    try:
+        for index in range(total_mb // 16):
+            with open(os.path.join(folder, f'f{index}'), 'wb') as handle:
+                handle.write(b'x' * (16 << 20))
+            written += 16
+    except OSError:
+        pass
+    return written
+def shm():
+    return fill('/dev/shm', 256) if os.path.isdir('/dev/shm') else 0
+def dev():
+    try:
+        open('/dev/filler', 'wb').close()
+        return 'allowed'
+    except OSError:
+        return 'denied'
+"""
+
+
+def test_files_in_memory_are_capped(starter, sandbox_mode):
+    """tmpfs the submission writes to (its /tmp or scratch, /dev/shm) hold at most tmp_bytes;
+    nothing else under /dev is writable.  (Uncapped only: the fallback without root.)"""
+    with start(FILL, starter) as sandbox:
+        cap_mb = sandbox.limits.tmp_bytes >> 20
+        here = sandbox.call("fill", ".", 256)
+        if sandbox_mode == "bubblewrap" or os.getuid() == 0:
+            assert here <= cap_mb
+        if sandbox_mode == "bubblewrap":
+            assert sandbox.call("shm") <= cap_mb
+            assert sandbox.call("dev") == "denied"
+
+
+LEAVE_IPC = """
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+def leave():
+    segment = libc.shmget(4242, 1 << 20, 0o1000 | 0o666)
+    queue = libc.msgget(4242, 0o1000 | 0o666)
+    return [segment, queue]
+def find():
+    table = open('/proc/sysvipc/shm').read().splitlines()[1:]
+    return [libc.shmget(4242, 0, 0), libc.msgget(4242, 0), len(table)]
+"""
+
+
+def test_ipc_left_by_one_submission_is_not_seen_by_the_next(starter):
+    with start(LEAVE_IPC, starter) as first:
+        assert first.call("leave") == [-1, -1]
+    with start(LEAVE_IPC, starter) as second:
+        assert second.call("find") == [-1, -1, 0]
+
+
+SLEEPER = """
+import os, subprocess
+def escape(marker):
+    if os.fork() == 0:
+        os.setsid()
+        if os.fork() == 0:
+            subprocess.Popen(['sleep', marker], start_new_session=True)
+            os._exit(0)
+        os._exit(0)
+    return 'left'
+"""
+
+
+def running(marker):
+    """PIDs of host processes whose command line holds `marker`."""
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                if marker.encode() in handle.read().split(b"\0"):
+                    found.append(int(entry))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+@pytest.mark.parametrize("uid", ["own uid", "no throwaway uid"])
+def test_processes_die_with_their_grading(starter, uid, monkeypatch):
+    """A double-forked sleeper in its own session is gone once the grading ends, also where
+    no throwaway uid marks the sandbox's processes (not root)."""
+    if uid == "no throwaway uid":
+        monkeypatch.setattr("gradekit.sandbox.launch.sandbox_uid", lambda: None)
+    marker = f"{4000 + os.getpid() % 1000}.{time.monotonic_ns() % 10**6}"
+    with start(SLEEPER, starter) as sandbox:
+        assert sandbox.call("escape", marker) == "left"
+        deadline = time.monotonic() + 5
+        while not running(marker):
+            assert time.monotonic() < deadline, "the sleeper never started"
+            time.sleep(0.05)
+    deadline = time.monotonic() + 5
+    while running(marker):
+        assert time.monotonic() < deadline, f"outlived its grading: {running(marker)}"
+        time.sleep(0.05)
+
