@@ -1,5 +1,6 @@
 """Attacks of one submission on the host and on its neighbours: kernel surface, memory no
-rlimit counts, state left for the next student, processes that outlive their grading.
+rlimit counts, state left for the next student, processes that outlive their grading, busy
+processes that slow an honest neighbour.
 
 Each runs at both sandbox levels, on a cold sandbox and on a warm fork.
 """
@@ -8,7 +9,7 @@ import time
 
 import pytest
 
-from gradekit.sandbox import Sandbox
+from gradekit.sandbox import Limits, Sandbox, StudentError, cgroups
 from gradekit.sandbox.starters import ZygoteStart
 
 
@@ -170,3 +171,72 @@ def test_processes_die_with_their_grading(starter, uid, monkeypatch):
         assert time.monotonic() < deadline, f"outlived its grading: {running(marker)}"
         time.sleep(0.05)
 
+
+
+needs_cgroups = pytest.mark.skipif(cgroups.host()[0] is None,
+                                   reason=f"no cgroups here: {cgroups.host()[1]}")
+
+SPREAD = """
+import os, time
+def spread(children, mb):
+    pids = []
+    for _ in range(children):
+        pid = os.fork()
+        if pid == 0:
+            block = bytearray(mb << 20)      # each one well under RLIMIT_AS
+            time.sleep(1.0)
+            os._exit(0)
+        pids.append(pid)
+    return [os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in pids]
+"""
+
+
+@needs_cgroups
+def test_memory_of_all_its_processes_is_limited(starter):
+    """Processes each under RLIMIT_AS do not add up past the sandbox's memory limit."""
+    limits = Limits(memory_total_bytes=320 << 20)
+    with start(SPREAD, starter, limits=limits) as sandbox:
+        try:
+            codes = sandbox.call("spread", 4, 120)
+        except StudentError as exc:         # the kernel chose the caller itself
+            assert exc.kind == "crashed"
+        else:
+            assert -9 in codes
+
+
+HOG = """
+import os, time
+def hog(processes, seconds):
+    end = time.monotonic() + seconds
+    for _ in range(processes):
+        if os.fork() == 0:
+            while time.monotonic() < end:
+                pass
+            os._exit(0)
+    return processes
+"""
+HONEST = """
+import time
+def work(cpu_s):
+    end = time.process_time() + cpu_s
+    while time.process_time() < end:
+        pass
+    return 'done'
+"""
+
+
+@needs_cgroups
+@pytest.mark.parametrize("path,level", [("cold", "bubblewrap"), ("warm", "fallback")])
+def test_busy_neighbours_cost_an_honest_call_nothing(path, level, monkeypatch):
+    """A submission busy in 24 processes beside an honest call that needs 0.5 s of CPU with a
+    limit of 1 s: the honest call gets its CPU share, and its limit counts CPU, not the wait
+    (also the wait for CPUs the rest of the host keeps busy)."""
+    monkeypatch.setenv("GRADEKIT_SANDBOX", "fallback" if level == "fallback" else "auto")
+    zygote = ZygoteStart() if path == "warm" else None
+    try:
+        with start(HOG, zygote) as hog, start(HONEST, zygote, call_timeout=1.0) as honest:
+            assert hog.call("hog", 24, 6.0) == 24
+            assert honest.call("work", 0.5) == "done"
+    finally:
+        if zygote is not None:
+            zygote.close()

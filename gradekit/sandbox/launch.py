@@ -31,6 +31,8 @@ class Limits:
     file_bytes: int = 32 << 20
     open_files: int = 256
     tmp_bytes: int = 64 << 20
+    # the whole sandbox in its cgroup (cgroups.py): shm, tmpfs, page cache, twins included
+    memory_total_bytes: int = 2 << 30
 
 
 def bwrap_path():
@@ -83,7 +85,8 @@ class Plan:
 def confinement(limits, uid, scratch=None):
     """The settings child.py confines itself with (uid: sandbox_uid()'s)."""
     settings = {"uid": uid, "landlock": scratch is not None,
-                "limits": {k: v for k, v in asdict(limits).items() if k != "tmp_bytes"}}
+                "limits": {k: v for k, v in asdict(limits).items()
+                           if k not in ("tmp_bytes", "memory_total_bytes")}}
     if scratch is not None:   # fallback: Landlock keeps the child to its scratch folder
         if uid is not None:   # folders the throwaway uid could not enter, shown in a private view
             settings["reveal"] = interpreter.hidden_from_others(extra=[CHILD_DIR])
