@@ -240,3 +240,19 @@ def test_busy_neighbours_cost_an_honest_call_nothing(path, level, monkeypatch):
     finally:
         if zygote is not None:
             zygote.close()
+
+
+def test_doctor_reports_the_isolation_in_force(sandbox_mode, capsys):
+    from gradekit.doctor import Findings
+    from gradekit.doctor_isolation import check_isolation
+    found = Findings()
+    check_isolation(found)
+    lines = capsys.readouterr().out
+    assert not found.broken
+    for what in ("seccomp: filter active", "user namespaces: disabled inside",
+                 "IPC namespace: each sandbox", "cgroups: "):
+        assert what in lines
+    if cgroups.host()[0] is None:
+        assert "warn  cgroups: not used" in lines
+    else:
+        assert f"ok    cgroups: {cgroups.describe()[1]}" in lines

@@ -11,7 +11,10 @@ import os
 import resource
 import signal
 
-import seccomp
+try:                     # gradekit.sandbox.confine (the trusted side, e.g. doctor)
+    from . import seccomp
+except ImportError:      # confine beside child.py in the sandbox, outside any package
+    import seccomp
 
 # Landlock ABI (linux/landlock.h); syscall numbers are the same on every architecture.
 SYS_CREATE_RULESET, SYS_ADD_RULE, SYS_RESTRICT_SELF = 444, 445, 446
