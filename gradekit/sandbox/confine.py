@@ -138,16 +138,29 @@ def become_pid_one(close=()):
 
 
 def capped_scratch(folder, size, uid):
-    """Lay a tmpfs of `size` bytes, owned by uid, over the fallback's scratch folder (root
-    only): what the submission writes there is memory, capped, and gone with the sandbox."""
-    if os.getuid() != 0:
-        return False
-    private_mounts()
+    """Lay a tmpfs of `size` bytes, owned by uid, over the fallback's scratch folder: what the
+    submission writes there is memory, capped, and gone with the sandbox.  Needs root, or the
+    user namespace of own_namespaces; False without either."""
     owner = f",uid={uid},gid={uid}" if uid is not None else ""
-    _mount(b"tmpfs", folder, b"tmpfs", MS_NOSUID | MS_NODEV,
-           f"size={size},mode=0700{owner}".encode())
+    try:
+        private_mounts()
+        _mount(b"tmpfs", folder, b"tmpfs", MS_NOSUID | MS_NODEV,
+               f"size={size},mode=0700{owner}".encode())
+    except OSError:
+        return False
     os.chdir(folder)    # the old cwd is the folder under the new mount
     return True
+
+
+class CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+def drop_capabilities():
+    """Hold no capability, also none in a user namespace of our own (made without root)."""
+    header = CapHeader(0x20080522, 0)                 # _LINUX_CAPABILITY_VERSION_3
+    data = (ctypes.c_uint32 * 6)()                    # effective, permitted, inheritable x2
+    return _libc().capset(ctypes.byref(header), data) == 0
 
 
 def cover(folder, keep=(), options="mode=1777"):
@@ -202,6 +215,8 @@ def apply(settings):
             measures.append("capped scratch")
     if drop_privileges(settings.get("uid")):
         measures.append("own uid")
+    elif os.getuid() != 0:
+        drop_capabilities()
     if settings.get("landlock"):
         abi = landlock(settings["read_paths"], settings["write_paths"])
         measures.append(f"landlock v{abi}" if abi else "no landlock")
