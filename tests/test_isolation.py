@@ -271,3 +271,16 @@ def test_the_filter_builds_for_every_architecture_it_names():
         assert len(set(numbers)) == len(numbers), machine
         assert len(seccomp.program(machine)) % 8 == 0
     assert seccomp.program("sparc64") is None
+
+
+@needs_cgroups
+def test_groups_of_a_worker_killed_mid_grading_are_removed():
+    import subprocess
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    stale = [base / f"sandbox-{gone.pid}-0" for base in cgroups.host()[1].values()]
+    for folder in stale:
+        folder.mkdir(exist_ok=True)
+    cgroups.host.cache_clear()
+    assert cgroups.host()[0] is not None
+    assert not any(folder.exists() for folder in stale)

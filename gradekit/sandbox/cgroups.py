@@ -54,9 +54,15 @@ def _writable_base(folder):
         probe = base / f"probe-{os.getpid()}"
         probe.mkdir()
         probe.rmdir()
-        return base
     except OSError:
         return None
+    for stale in base.glob("sandbox-*-*"):   # left by a worker killed mid-grading
+        if not Path(f"/proc/{stale.name.split('-')[1]}").exists():
+            try:
+                stale.rmdir()                 # only an empty group can go
+            except OSError:
+                pass
+    return base
 
 
 @functools.lru_cache(maxsize=None)
@@ -114,9 +120,9 @@ class Group:
                     "pids": {"pids.max": limits.processes},
                     "cpu": {"cpu.shares": 1024}}
         for controller, base in bases.items() if version else ():
-            folder = base / name
+            folder = base / name     # v1 controllers mounted together share one folder
             try:
-                folder.mkdir()
+                folder.mkdir(exist_ok=folder in self.folders.values())
                 for key, value in settings.get(controller, {}).items():
                     try:
                         (folder / key).write_text(str(value))
@@ -128,8 +134,9 @@ class Group:
 
     def join(self):
         """Move every process of the sandbox's uid into its groups."""
-        for folder in self.folders.values():
-            for pid in processes_of(self.uid):
+        pids = processes_of(self.uid) if self.folders else []
+        for folder in set(self.folders.values()):
+            for pid in pids:
                 try:
                     (folder / "cgroup.procs").write_text(str(pid))
                 except OSError:   # it ended meanwhile
@@ -166,7 +173,7 @@ class Group:
     def remove(self, patience_s=1.0):
         """Remove the groups once their killed processes have left them."""
         end = time.monotonic() + patience_s
-        for folder in self.folders.values():
+        for folder in set(self.folders.values()):
             while True:
                 try:
                     folder.rmdir()
