@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .course import Course, CourseError
 from .database import configured_url
+from .doctor_isolation import check_isolation
 
 EXIT_OK, EXIT_BROKEN = 0, 1
 # the newest Python that .ci/run tests (the oldest is pyproject's requires-python)
@@ -215,6 +216,7 @@ def main(*, course_root: Path = Path(".")) -> int:
     check_bubblewrap(found)
     check_host(found)
     check_sandbox(found, sandbox_modules(Course(course_root), found))
+    check_isolation(found)
     check_course(found, course_root)
     check_services(found, course_root)
     if shutil.which("gradekit") is None:

@@ -227,6 +227,9 @@ def main():
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     settings = json.loads(sys.argv[1])
     preload(settings.get("preload", ()))
+    # fallback: namespaces of its own, as bubblewrap gives
+    if settings.get("landlock") and confine.own_namespaces():
+        confine.become_pid_one(close=settings["fds"])
     run(settings)
 
 
