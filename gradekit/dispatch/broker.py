@@ -12,8 +12,9 @@ Used when the course configures a broker (brokerconf.py); then
 Lost jobs.  A worker process that dies mid-job: Celery hands the job out again at once
 (acks_late, reject_on_worker_lost).  A whole worker host lost, the broker down when the job
 was published, a broker that lost its data: the attempt stays pending in the database and
-its lease (leases.py) lapses or was never taken, so the sweeper, which `gradekit web` and
-every `gradekit worker` run every sweep_s, publishes it again.  An upload while the broker
+its lease (leases.py) lapses within lease_s of the last heartbeat or was never taken, so the
+sweeper, which `gradekit web` and every `gradekit worker` run every sweep_s, publishes it
+again.  An upload while the broker
 is down is therefore archived, logged and queued as always, and enqueued once the broker is
 back: not graded on the front host, which is sized for pages, not for a deadline's gradings.
 

@@ -1,0 +1,81 @@
+"""Heartbeat leases (gradekit/dispatch/leases.py) on a real Redis: who may grade an attempt,
+how a live grading keeps it and how a dead one loses it; and the queues regrading the
+attempt of a lost worker (a whole Celery host through Redis, a process of the embedded
+queue) within seconds."""
+import time
+from types import SimpleNamespace
+
+import pytest
+
+from gradekit.dispatch.brokerconf import QueueSettings
+from gradekit.dispatch.leases import Leases
+
+KEY = ("ML06", "alice", 1)
+
+
+@pytest.fixture
+def leases(redis_server):
+    return Leases(QueueSettings(broker=redis_server.url, lease_s=4.0))
+
+
+@pytest.mark.services
+def test_one_grading_holds_a_lease_its_own_redelivery_takes_it_over(leases):
+    """A job's lease keeps another job out; the same job delivered again (its earlier
+    delivery no longer runs) takes it; release deletes only the holder's own lease."""
+    assert leases.queued(KEY)
+    first = leases.take(KEY, "job-1")   # "queued": the job starts
+    assert first is not None and leases.held([KEY]) == [first.token]
+    assert leases.take(KEY, "job-2") is None   # the sweeper's duplicate: dropped
+    assert not leases.queued(KEY)   # nor may a publisher overwrite it
+    again = leases.take(KEY, "job-1")   # Celery hands job-1 out again: its process died
+    assert again is not None and again.token != first.token
+    first.release()   # the old delivery's token no longer holds it: nothing deleted
+    assert leases.held([KEY]) == [again.token]
+    leases.release(KEY)   # a finished attempt's "queued" claim only
+    assert leases.held([KEY]) == [again.token]
+    again.release()
+    assert leases.held([KEY]) == [None]
+
+
+@pytest.mark.services
+def test_a_live_grading_keeps_its_lease_a_dead_one_loses_it(leases):
+    """Renewed every lease_s / 4 while `with lease:` runs, far past lease_s; once renewals
+    stop (the process died) it lapses within lease_s and the sweeper may claim it."""
+    lease = leases.take(KEY, "job-1")
+    with lease:
+        time.sleep(2.5 * leases.settings.lease_s)
+        assert leases.held([KEY]) == [lease.token]
+        assert leases.claim_missing([KEY]) == [False]
+    lapsed_by = time.monotonic() + leases.settings.lease_s + 0.5
+    while leases.held([KEY]) != [None]:
+        assert time.monotonic() < lapsed_by, "the lease outlived its heartbeat"
+        time.sleep(0.1)
+    assert leases.claim_missing([KEY]) == [True]
+
+
+@pytest.mark.services
+def test_a_stalled_grading_does_not_take_back_a_lease_another_grading_holds(leases):
+    """A grading whose renewals stalled past lease_s while another job took the attempt
+    stops renewing (it finishes; record.py records once) and never deletes the other's."""
+    stalled = leases.take(KEY, "job-1")
+    leases.redis.delete(leases.key(KEY))   # lapsed while its worker stalled
+    assert leases.claim_missing([KEY]) == [True]   # the sweeper publishes job-2 ...
+    assert stalled.renew()   # ... but job-1 resumes first: job-2 will find it held
+    leases.redis.delete(leases.key(KEY))
+    second = leases.take(KEY, "job-2")   # this time job-2 starts first
+    assert second is not None and not stalled.renew()
+    stalled.release()
+    assert leases.held([KEY]) == [second.token]
+
+
+def test_lease_settings_are_checked(tmp_path):
+    """Defaults: a dead host's attempt is published again within 30 s; a lease too short to
+    be renewed four times is refused."""
+    from gradekit.course import CourseError
+    from gradekit.dispatch.brokerconf import queue_settings
+    defaults = QueueSettings(broker="redis://x")
+    assert max(defaults.lease_s, defaults.grace_s) + defaults.sweep_s <= 30
+    assert defaults.heartbeat_s == defaults.lease_s / 4
+    (tmp_path / "gradekit.toml").write_text('[queue]\nbroker = "redis://x"\nlease_s = 2\n')
+    with pytest.raises(CourseError, match="lease_s must be at least 4 s"):
+        queue_settings(SimpleNamespace(root=tmp_path))
