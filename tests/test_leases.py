@@ -79,3 +79,52 @@ def test_lease_settings_are_checked(tmp_path):
     (tmp_path / "gradekit.toml").write_text('[queue]\nbroker = "redis://x"\nlease_s = 2\n')
     with pytest.raises(CourseError, match="lease_s must be at least 4 s"):
         queue_settings(SimpleNamespace(root=tmp_path))
+
+
+@pytest.mark.slow
+def test_embedded_queue_regrades_a_killed_workers_attempt_at_once(course_copy, monkeypatch):
+    """No broker: the worker process grading an attempt is SIGKILLed; the queue sees its
+    pool broken, starts a fresh one and grades the attempt again at once, recorded once.
+    (The fallback sandbox: test_queue.py kills a bubblewrap host.)"""
+    import json
+    import os
+    import signal
+    from pathlib import Path
+
+    from gradekit import attempts, gradebook
+    from gradekit.course import Course
+    from gradekit.dispatch.broker import wait_final
+    from gradekit.dispatch.jobs import AttemptJob
+    from gradekit.dispatch.queue import LocalQueue
+    from gradekit.upload import receive
+    monkeypatch.setenv("GRADEKIT_SANDBOX", "fallback")
+    (course_copy / "gradekit.toml").write_text("[ML06]\nmax_uploads = 0\nmin_interval_s = 0\n")
+    course = Course(course_copy)
+    reference = Path(course_copy) / "reference" / "ML06" / "mlp.py"
+    queue = LocalQueue(course, workers=1)
+    try:
+        queue.start()
+        received = receive(course, "ML06", "alice", reference.name, reference.read_bytes())
+        queue.submit(AttemptJob("ML06", "alice", received.number))
+        key = ("ML06", "alice", received.number)
+        deadline = time.monotonic() + 120
+        while attempts.get(course, *key).status != "grading":
+            assert time.monotonic() < deadline, "never started grading"
+            time.sleep(0.05)
+        time.sleep(1.5)   # into the student's training
+        (victim,) = list(queue._pool._processes)
+        os.kill(victim, signal.SIGKILL)
+        killed = time.monotonic()
+        row = wait_final(course, key, 120)
+        took = time.monotonic() - killed
+        while row is not None and row.recorded is False and time.monotonic() < killed + 180:
+            time.sleep(0.1)   # the grade is shown; the gradebook and the log follow
+            row = attempts.get(course, *key)
+    finally:
+        queue.close()
+    assert row is not None and row.status == "graded" and row.score == 10.0
+    assert row.tries == 2 and row.recorded and took < 60, (row.tries, took)
+    log = course_copy / "uploads" / "alice" / "ML06" / "attempts.jsonl"
+    assert [json.loads(line)["event"] for line in log.read_text().splitlines()] == [
+        "received", "graded"]
+    assert list(gradebook.scores(course, "ML06")) == ["alice"]
