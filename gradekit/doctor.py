@@ -187,6 +187,48 @@ def check_services(found, root):
                                     "uploads wait in the queue until one runs")
 
 
+IN_FLIGHT_SHOWN = 5   # the oldest attempts in flight named one per line
+
+
+def check_in_flight(found, root):
+    """Attempts received and not yet graded and recorded (queued, grading, unrecorded), with
+    their age, the oldest first; with a broker, who holds each one's lease.  Never FAIL:
+    attempts waiting say nothing about whether grading works here; warn for those no queue
+    holds any more (a lapsed lease: a sweeper publishes them again) and the unrecorded."""
+    from . import attempts
+    course = Course(root)
+    if not configured_url(course) and not (course.root / ".gradekit" / "service.db").exists():
+        return   # no service or queue ever ran here: nothing can be in flight
+    try:
+        rows = attempts.to_grade(course)
+    except Exception as exc:   # the database: check_services says why
+        found.warn("in flight", f"not readable ({str(exc).splitlines()[0][:200]})")
+        return
+    stages = {stage: [r for r in rows if r.stage == stage]
+              for stage in ("queued", "grading", "unrecorded")}
+    found.ok("in flight", ", ".join(
+        f"{len(group)} {stage}" + (f" (oldest {attempts.seconds_since(group[0].received):.0f} s)"
+                                   if group else "") for stage, group in stages.items()))
+    shown, held, settings = rows[:IN_FLIGHT_SHOWN], [None] * len(rows), None
+    try:
+        from .dispatch.brokerconf import queue_settings
+        settings = queue_settings(course)
+        if settings:
+            from .dispatch.leases import Leases
+            held = Leases(settings).held([r.key for r in shown])
+    except Exception:   # the job queue: check_services says why
+        settings = None
+    for row, lease in zip(shown, held):
+        text = (f"{row.assignment}/{row.student} attempt {row.number} {row.stage} for "
+                f"{attempts.seconds_since(row.updated):.0f} s, received "
+                f"{attempts.seconds_since(row.received):.0f} s ago")
+        lost = settings is not None and lease is None
+        if settings is not None:
+            from .dispatch.leases import described
+            text += f", {described(lease)}"
+        (found.warn if lost or row.stage == "unrecorded" else found.ok)("in flight", text)
+
+
 def main(*, course_root: Path = Path(".")) -> int:
     """Print the findings; exit 0 when grading will work here, 1 when it will not."""
     found = Findings()
@@ -197,6 +239,7 @@ def main(*, course_root: Path = Path(".")) -> int:
     check_sandbox(found, sandbox_modules(Course(course_root), found))
     check_course(found, course_root)
     check_services(found, course_root)
+    check_in_flight(found, course_root)
     if shutil.which("gradekit") is None:
         found.warn("PATH", "the gradekit command is not on PATH (activate the environment)")
     print("grading will NOT work here: fix the FAIL lines above" if found.broken

@@ -43,7 +43,7 @@ def test_a_live_grading_keeps_its_lease_a_dead_one_loses_it(leases):
     stop (the process died) it lapses within lease_s and the sweeper may claim it."""
     lease = leases.take(KEY, "job-1")
     with lease:
-        time.sleep(2.5 * leases.settings.lease_s)
+        time.sleep(1.5 * leases.settings.lease_s)
         assert leases.held([KEY]) == [lease.token]
         assert leases.claim_missing([KEY]) == [False]
     lapsed_by = time.monotonic() + leases.settings.lease_s + 0.5
@@ -128,3 +128,65 @@ def test_embedded_queue_regrades_a_killed_workers_attempt_at_once(course_copy, m
     assert [json.loads(line)["event"] for line in log.read_text().splitlines()] == [
         "received", "graded"]
     assert list(gradebook.scores(course, "ML06")) == ["alice"]
+
+
+@pytest.mark.services
+def test_doctor_and_dashboard_show_attempts_in_flight(course_copy, redis_server, capsys):
+    """Queued, grading and unrecorded attempts with their age, the oldest first; doctor
+    says who holds each lease and warns for one that nobody holds; never FAIL."""
+    import re
+
+    from starlette.testclient import TestClient
+
+    from gradekit import attempts
+    from gradekit.course import Course
+    from gradekit.dispatch.brokerconf import queue_settings
+    from gradekit.dispatch.queue import LocalQueue
+    from gradekit.doctor import Findings, check_in_flight
+    from gradekit.upload import receive
+    from gradekit.users import add_user
+    from gradekit.web.app import build_app
+    (course_copy / "gradekit.toml").write_text(
+        f'[ML06]\nmax_uploads = 0\nmin_interval_s = 0\n\n[queue]\nbroker = "{redis_server.url}"\n')
+    course = Course(course_copy)
+    stub = course_copy / "release" / "ML06" / "ML06.ipynb"
+    keys = {}
+    for student in ("alice", "bob", "carol", "dan"):
+        keys[student] = ("ML06", student,
+                         receive(course, "ML06", student, stub.name, stub.read_bytes()).number)
+    leases = Leases(queue_settings(course))
+    leases.queued(keys["alice"])
+    attempts.set_status(course, keys["bob"], "grading", count_try=True)
+    lease = leases.take(keys["bob"], "0123456789abcdef")
+    attempts.set_status(course, keys["carol"], "graded", score=0.0, max_score=10.0,
+                        recorded=False)
+    attempts.set_status(course, keys["dan"], "graded", score=0.0, max_score=10.0,
+                        recorded=True)
+    capsys.readouterr()
+    found = Findings()
+    check_in_flight(found, course_copy)
+    lines = capsys.readouterr().out.splitlines()
+    assert not found.broken
+    assert re.fullmatch(r"  ok    in flight: 1 queued \(oldest \d+ s\), 1 grading \(oldest \d+ s\), "
+                        r"1 unrecorded \(oldest \d+ s\)", lines[0]), lines[0]
+    assert re.fullmatch(r"  ok    in flight: ML06/alice attempt 1 queued for \d+ s, received \d+ s "
+                        r"ago, its job waits in the queue", lines[1]), lines[1]
+    assert lines[2].startswith("  ok    in flight: ML06/bob attempt 1 grading for ")
+    assert lines[2].endswith(f"lease held by {lease.token.split()[2]} (job 01234567)")
+    assert lines[3].startswith("  warn  in flight: ML06/carol attempt 1 unrecorded for ")
+    assert lines[3].endswith("no lease: a sweeper publishes it again") and len(lines) == 4
+
+    prof = add_user(course, "prof", role="instructor")
+    client = TestClient(build_app(course, LocalQueue(course, workers=1)))
+    client.post("/signin", data={"token": prof, "csrf": re.search(
+        r'name="csrf" value="([^"]+)"', client.get("/signin").text).group(1)})
+    page = client.get("/instructor/ML06")
+    table = re.search(r'<table id="in-flight">(.*?)</table>', page.text, re.S).group(1)
+    cells = [re.findall(r"<td>(?:<a [^>]*>)?([^<]*)", row)
+             for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]]
+    assert [(c[0], c[1], c[2]) for c in cells] == [
+        ("alice", "1", "queued"), ("bob", "1", "grading"), ("carol", "1", "unrecorded")]
+    assert all(re.fullmatch(r"\d+ s", c[3]) and re.fullmatch(r"\d+ s ago", c[4]) for c in cells)
+    for student in ("alice", "bob", "carol"):
+        attempts.set_status(course, keys[student], "graded", recorded=True)
+    assert 'No attempt waits to be graded' in client.get("/instructor/ML06").text

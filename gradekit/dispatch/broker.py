@@ -23,7 +23,6 @@ Standard library only at import time (Celery and the database load when used).
 import logging
 import threading
 import time
-from datetime import datetime, timezone
 from types import SimpleNamespace
 
 from ..errors import NotGradedYet
@@ -105,9 +104,8 @@ class BrokerQueue:
         """Publish the attempts to grade older than grace_s that hold no lease; how many."""
         from .. import attempts
         grace = self.settings.grace_s if grace_s is None else grace_s
-        now = datetime.now(timezone.utc)
         stale = [row for row in attempts.to_grade(self.course)
-                 if (now - datetime.fromisoformat(row.updated)).total_seconds() >= grace]
+                 if attempts.seconds_since(row.updated) >= grace]
         if not stale:
             return 0
         sent = 0

@@ -54,6 +54,18 @@ return 0
 """
 
 
+def described(value) -> str:
+    """What an attempt's lease (Leases.held) says, in words."""
+    if value is None:
+        return "no lease: a sweeper publishes it again"
+    if value == QUEUED:
+        return "its job waits in the queue"
+    parts = value.split(" ", 2)
+    if len(parts) != 3:   # not written by gradekit
+        return f"lease {value[:40]!r}"
+    return f"lease held by {parts[2]} (job {parts[1][:8]})"
+
+
 class Leases:
     def __init__(self, settings):
         self.settings = settings
