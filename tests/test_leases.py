@@ -1,9 +1,8 @@
 """Heartbeat leases (gradekit/dispatch/leases.py) on a real Redis: who may grade an attempt,
-how a live grading keeps it and how a dead one loses it; and the queues regrading the
-attempt of a lost worker (a whole Celery host through Redis, a process of the embedded
-queue) within seconds."""
+how a live grading keeps it and how a dead one loses it; the embedded queue regrading a
+killed worker's attempt at once (a whole Celery host killed: test_queue.py); doctor and the
+instructor dashboard showing the attempts in flight."""
 import time
-from types import SimpleNamespace
 
 import pytest
 
@@ -66,19 +65,6 @@ def test_a_stalled_grading_does_not_take_back_a_lease_another_grading_holds(leas
     assert second is not None and not stalled.renew()
     stalled.release()
     assert leases.held([KEY]) == [second.token]
-
-
-def test_lease_settings_are_checked(tmp_path):
-    """Defaults: a dead host's attempt is published again within 30 s; a lease too short to
-    be renewed four times is refused."""
-    from gradekit.course import CourseError
-    from gradekit.dispatch.brokerconf import queue_settings
-    defaults = QueueSettings(broker="redis://x")
-    assert max(defaults.lease_s, defaults.grace_s) + defaults.sweep_s <= 30
-    assert defaults.heartbeat_s == defaults.lease_s / 4
-    (tmp_path / "gradekit.toml").write_text('[queue]\nbroker = "redis://x"\nlease_s = 2\n')
-    with pytest.raises(CourseError, match="lease_s must be at least 4 s"):
-        queue_settings(SimpleNamespace(root=tmp_path))
 
 
 @pytest.mark.slow
@@ -167,8 +153,9 @@ def test_doctor_and_dashboard_show_attempts_in_flight(course_copy, redis_server,
     check_in_flight(found, course_copy)
     lines = capsys.readouterr().out.splitlines()
     assert not found.broken
-    assert re.fullmatch(r"  ok    in flight: 1 queued \(oldest \d+ s\), 1 grading \(oldest \d+ s\), "
-                        r"1 unrecorded \(oldest \d+ s\)", lines[0]), lines[0]
+    assert re.fullmatch(r"  ok    in flight: 1 queued \(oldest \d+ s\), "
+                        r"1 grading \(oldest \d+ s\), 1 unrecorded \(oldest \d+ s\)",
+                        lines[0]), lines[0]
     assert re.fullmatch(r"  ok    in flight: ML06/alice attempt 1 queued for \d+ s, received \d+ s "
                         r"ago, its job waits in the queue", lines[1]), lines[1]
     assert lines[2].startswith("  ok    in flight: ML06/bob attempt 1 grading for ")
