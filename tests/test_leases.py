@@ -67,6 +67,30 @@ def test_a_stalled_grading_does_not_take_back_a_lease_another_grading_holds(leas
     assert leases.held([KEY]) == [second.token]
 
 
+@pytest.mark.services
+def test_the_sweeper_puts_a_lost_attempt_ahead_of_the_waiting_jobs(course_copy, redis_server):
+    """A lost attempt (its host died, or the broker was away) has waited once already: the
+    job the sweeper publishes again is handed out before the burst that waits in the queue."""
+    from gradekit.course import Course
+    from gradekit.dispatch.broker import BrokerQueue
+    from gradekit.dispatch.jobs import AttemptJob
+    from gradekit.upload import receive
+    (course_copy / "gradekit.toml").write_text(
+        f'[ML06]\nmax_uploads = 0\nmin_interval_s = 0\n\n[queue]\nbroker = "{redis_server.url}"\n')
+    course = Course(course_copy)
+    stub = course_copy / "release" / "ML06" / "ML06.ipynb"
+    queue = BrokerQueue(course)
+    for student in ("lost", "ann", "ben"):
+        number = receive(course, "ML06", student, stub.name, stub.read_bytes()).number
+        if student != "lost":   # lost's job never reached the queue
+            assert queue.submit(AttemptJob("ML06", student, number))
+    assert queue.sweep(grace_s=0) == 1
+    with queue.app.connection_for_read() as connection:
+        waiting = connection.SimpleQueue(queue.settings.name, no_ack=True)
+        order = [waiting.get(timeout=5).payload[0][0]["student"] for _ in range(3)]
+    assert order == ["lost", "ann", "ben"]
+
+
 @pytest.mark.slow
 def test_embedded_queue_regrades_a_killed_workers_attempt_at_once(course_copy, monkeypatch):
     """No broker: the worker process grading an attempt is SIGKILLed; the queue sees its
@@ -156,8 +180,8 @@ def test_doctor_and_dashboard_show_attempts_in_flight(course_copy, redis_server,
     assert re.fullmatch(r"  ok    in flight: 1 queued \(oldest \d+ s\), "
                         r"1 grading \(oldest \d+ s\), 1 unrecorded \(oldest \d+ s\)",
                         lines[0]), lines[0]
-    assert re.fullmatch(r"  ok    in flight: ML06/alice attempt 1 queued for \d+ s, received \d+ s "
-                        r"ago, its job waits in the queue", lines[1]), lines[1]
+    assert re.fullmatch(r"  ok    in flight: ML06/alice attempt 1 queued for \d+ s, "
+                        r"received \d+ s ago, its job waits in the queue", lines[1]), lines[1]
     assert lines[2].startswith("  ok    in flight: ML06/bob attempt 1 grading for ")
     assert lines[2].endswith(f"lease held by {lease.token.split()[2]} (job 01234567)")
     assert lines[3].startswith("  warn  in flight: ML06/carol attempt 1 unrecorded for ")

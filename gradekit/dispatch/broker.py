@@ -114,18 +114,20 @@ class BrokerQueue:
                 log.warning("attempt %s (%s) is not in the queue: enqueued again",
                             row.key, row.status)
                 self._publish(AttemptJob(row.assignment, row.student, row.number,
-                                         archive=row.archive))
+                                         archive=row.archive), lost=True)
                 sent += 1
         return sent
 
     def close(self):
         self._stop.set()
 
-    def _publish(self, job):
-        from .celery_app import ATTEMPT_TASK
+    def _publish(self, job, lost=False):
+        """lost: the queue lost this attempt's job (celery_app.LOST_PRIORITY: ahead of the
+        others, which have not waited for a grading yet)."""
+        from .celery_app import ATTEMPT_TASK, LOST_PRIORITY, PRIORITY
         # no result to wait for (the attempt's row is the result): no result-store traffic
         self.app.send_task(ATTEMPT_TASK, args=[job_to_wire(job)], queue=self.settings.name,
-                           ignore_result=True)
+                           ignore_result=True, priority=LOST_PRIORITY if lost else PRIORITY)
 
     def _sweep_forever(self):
         while not self._stop.is_set():

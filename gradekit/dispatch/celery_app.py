@@ -32,6 +32,10 @@ from .leases import Leases
 from .queue import backoff_s
 
 ATTEMPT_TASK, GRADE_TASK = "gradekit.attempt", "gradekit.grade"
+# Redis hands out lower numbers first (kombu's priority steps 0, 3, 6, 9).  Every job goes
+# in at PRIORITY, in order; an attempt the sweeper publishes again (its grading host died)
+# at LOST_PRIORITY, so at a deadline it does not wait behind the whole burst a second time.
+PRIORITY, LOST_PRIORITY = 3, 0
 log = logging.getLogger("gradekit.worker")
 
 
@@ -51,6 +55,7 @@ def make_app(course, settings) -> Celery:
         result_backend_transport_options={"visibility_timeout": settings.visibility_timeout_s},
         result_expires=3600,
         task_default_queue=settings.name,
+        task_default_priority=PRIORITY,
         # a worker keeps reconnecting while the broker is away; a job running when the
         # connection drops is cancelled (it could not be acknowledged) and delivered again
         broker_connection_retry_on_startup=True,
