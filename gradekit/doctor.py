@@ -196,37 +196,28 @@ def check_in_flight(found, root):
     attempts waiting say nothing about whether grading works here; warn for those no queue
     holds any more (a lapsed lease: a sweeper publishes them again) and the unrecorded."""
     from . import attempts
+    from .dispatch.leases import lease_states
     course = Course(root)
     if not configured_url(course) and not (course.root / ".gradekit" / "service.db").exists():
         return   # no service or queue ever ran here: nothing can be in flight
     try:
         rows = attempts.to_grade(course)
     except Exception as exc:   # the database: check_services says why
-        found.warn("in flight", f"not readable ({str(exc).splitlines()[0][:200]})")
+        said = (str(exc) or type(exc).__name__).splitlines()[0][:200]
+        found.warn("in flight", f"not readable ({said})")
         return
     stages = {stage: [r for r in rows if r.stage == stage]
               for stage in ("queued", "grading", "unrecorded")}
     found.ok("in flight", ", ".join(
         f"{len(group)} {stage}" + (f" (oldest {attempts.seconds_since(group[0].received):.0f} s)"
                                    if group else "") for stage, group in stages.items()))
-    shown, held, settings = rows[:IN_FLIGHT_SHOWN], [None] * len(rows), None
-    try:
-        from .dispatch.brokerconf import queue_settings
-        settings = queue_settings(course)
-        if settings:
-            from .dispatch.leases import Leases
-            held = Leases(settings).held([r.key for r in shown])
-    except Exception:   # the job queue: check_services says why
-        settings = None
-    for row, lease in zip(shown, held):
-        text = (f"{row.assignment}/{row.student} attempt {row.number} {row.stage} for "
-                f"{attempts.seconds_since(row.updated):.0f} s, received "
-                f"{attempts.seconds_since(row.received):.0f} s ago")
-        lost = settings is not None and lease is None
-        if settings is not None:
-            from .dispatch.leases import described
-            text += f", {described(lease)}"
-        (found.warn if lost or row.stage == "unrecorded" else found.ok)("in flight", text)
+    shown = rows[:IN_FLIGHT_SHOWN]
+    leases = lease_states(course, [r.key for r in shown]) or [("", False)] * len(shown)
+    for row, (lease, lost) in zip(shown, leases):
+        (found.warn if lost or row.stage == "unrecorded" else found.ok)("in flight", (
+            f"{row.assignment}/{row.student} attempt {row.number} {row.stage} for "
+            f"{attempts.seconds_since(row.updated):.0f} s, received "
+            f"{attempts.seconds_since(row.received):.0f} s ago{lease}"))
 
 
 def main(*, course_root: Path = Path(".")) -> int:

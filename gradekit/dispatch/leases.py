@@ -66,6 +66,18 @@ def described(value) -> str:
     return f"lease held by {parts[2]} (job {parts[1][:8]})"
 
 
+def lease_states(course, attempt_keys) -> list:
+    """(", " and what its lease says, whether nobody holds it) per attempt; [] when the
+    course has no broker or it does not answer (doctor's job queue line says why)."""
+    from .brokerconf import queue_settings
+    try:
+        settings = queue_settings(course)
+        held = Leases(settings).held(attempt_keys) if settings else None
+    except Exception:   # noqa: BLE001  (redis' errors, a bad [queue] table: said elsewhere)
+        return []
+    return [] if held is None else [(f", {described(value)}", value is None) for value in held]
+
+
 class Leases:
     def __init__(self, settings):
         self.settings = settings
