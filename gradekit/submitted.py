@@ -2,7 +2,6 @@
 import nbformat
 
 from .storage import write_replace
-from .submission import script_units
 
 
 def place(course, assignment, student, submission, received):
@@ -21,8 +20,7 @@ def as_notebook(course, assignment, submission):
         return submission.notebook
     release = nbformat.read(course.release_dir(assignment) / f"{assignment}.ipynb", as_version=4)
     kept = [c for c in release.cells if c.metadata.get("nbgrader", {}).get("grade")]
-    code = [nbformat.v4.new_code_cell(source.lstrip("\n")) for _, source in
-            script_units(submission.source)]
+    code = [nbformat.v4.new_code_cell(unit.source) for unit in submission.units]
     intro = nbformat.v4.new_markdown_cell(f"Converted from the uploaded {submission.filename}.")
     release.cells = [intro] + code + kept
     return release

@@ -32,7 +32,7 @@ class Sandbox:
 
     def __init__(self, units, *, files=None, limits=Limits(), call_timeout=10.0,
                  load_timeout=60.0, budget_s=120.0, preload=(), starter=None):
-        self.units = list(units)          # [(label, source)]
+        self.units = list(units)          # [(label, source)] or [submission.Unit]
         self.files = dict(files or {})    # public files the notebook reads (helpers, data)
         self.limits, self.call_timeout = limits, call_timeout
         self.load_timeout, self.deadline = load_timeout, time.monotonic() + budget_s
@@ -104,8 +104,10 @@ class Sandbox:
         self.level = f"{self.process.level} ({', '.join(ready['confinement'])})"
 
     def _load(self):
-        units = [{"index": i, "label": label, "source": source}
-                 for i, (label, source) in enumerate(self.units) if i not in self.excluded]
+        # a unit is (label, source) or submission.Unit (label, source, line it starts on)
+        units = [{"index": i, "label": unit[0], "source": unit[1],
+                  "line": unit[2] if len(unit) > 2 else 1}
+                 for i, unit in enumerate(self.units) if i not in self.excluded]
         begun = time.monotonic()
         self._send({"op": "load", "units": units, "files": self.files})
         self._ran = {i: UnitOutcome(self.units[i][0], why) for i, why in self.excluded.items()}
@@ -132,7 +134,7 @@ class Sandbox:
         self.exhausted = f"the submission's time budget of {self.budget_s:g} s ran out {where}"
         ran = getattr(self, "_ran", {})
         self.outcomes = []
-        for index, (label, _) in enumerate(self.units):
+        for index, (label, *_) in enumerate(self.units):
             if index == self.current:
                 self.outcomes.append(UnitOutcome(label, self.exhausted))
             elif index in self.excluded:
