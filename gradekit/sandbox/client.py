@@ -18,8 +18,6 @@ from .launch import Limits
 from .outcomes import StudentError, UnitOutcome
 from .starters import ColdStart
 
-MAX_ANSWER_BYTES = 64 << 20
-
 
 def _codec():
     """codec.py imports numpy (~0.1 s): a cold grading launches its sandbox first."""
@@ -115,17 +113,27 @@ class Sandbox:
         while True:
             event = self._receive(min(deadline - time.monotonic(), self._left()))
             if event.get("event") == "unit_start":
-                self.current = int(event["index"])
+                self.current = self._unit_index(event)
             elif event.get("event") == "unit_done":
-                index = int(event["index"])
-                self._ran[index] = UnitOutcome(self.units[index][0], event.get("error"),
-                                               str(event.get("output", "")))
+                index, error = self._unit_index(event), event.get("error")
+                self._ran[index] = UnitOutcome(self.units[index][0],
+                                               None if error is None else str(error)[:2000],
+                                               str(event.get("output", ""))[:10_000])
                 self.current = None
             elif event.get("event") == "loaded":
                 self.load_s += time.monotonic() - begun
                 self.outcomes = [self._ran[i] for i in sorted(self._ran)]
-                self.defined = set(event.get("defined", []))
+                defined = event.get("defined")
+                self.defined = {n for n in defined if type(n) is str} \
+                    if type(defined) is list else set()
                 return
+
+    def _unit_index(self, event):
+        """The unit an event names; student code can write events too, so it is checked."""
+        index = event.get("index")
+        if type(index) is not int or not 0 <= index < len(self.units):
+            raise StudentError("bad_value", "garbled event from the sandbox (fd 4 was written to)")
+        return index
 
     def _out_of_time(self):
         """The budget ran out while loading: say where, and fail every later call with it."""
@@ -191,13 +199,17 @@ class Sandbox:
                 if not chunk:
                     raise StudentError("crashed", self._death())
                 self._buffer += chunk
-                if len(self._buffer) > MAX_ANSWER_BYTES:
-                    raise StudentError("bad_value", "answer larger than 64 MB")
+                if len(self._buffer) > _codec().MAX_ANSWER_BYTES:
+                    raise StudentError("bad_value", f"answer larger than "
+                                                    f"{_codec().MAX_ANSWER_BYTES >> 20} MB")
         line, self._buffer = self._buffer.split(b"\n", 1)
         try:
-            return json.loads(line)
-        except ValueError:
+            answer = _codec().loads_answer(line)
+        except _codec().NotPlain as exc:
+            raise StudentError("bad_value", str(exc)) from None
+        if type(answer) is not dict:
             raise StudentError("bad_value", "garbled answer from the sandbox (fd 4 was written to)")
+        return answer
 
     def _death(self):
         code = self.process.exit_code(5) if self.process else None
@@ -236,8 +248,8 @@ class Sandbox:
                                str(answer.get("error", "failed"))[:2000])
         try:
             return _codec().decode_output(answer.get("value"))
-        except (_codec().NotPlain, ValueError, TypeError) as exc:
-            raise StudentError("bad_value", str(exc))
+        except _codec().NotPlain as exc:   # decode_output raises nothing else for any JSON
+            raise StudentError("bad_value", str(exc)) from None
 
     def call(self, name, *args, timeout=None, **kwargs):
         """Call the student's function `name` with plain arguments."""
