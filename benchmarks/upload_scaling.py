@@ -51,7 +51,7 @@ def many_statements(scale):
 
 def long_lines(scale):
     """One statement of ~1900 characters per 1x."""
-    line = "row = [" + ", ".join(f"{i}.5" for i in range(380)) + "]\n"
+    line = "row = [" + ", ".join(f"{i}.5" for i in range(270)) + "]\n"
     return "a.py", (line * scale).encode()
 
 

@@ -280,3 +280,35 @@ def test_web_answers_422_naming_the_cap(course_copy):
                                 files={"file": (name, data)}, timeout=120)
             assert answer.status_code == 422, (name, answer.text)
             assert answer.json()["status"] == "rejected" and reason in answer.json()["error"]
+
+
+FORGED_NETWORK = """
+import numpy as np
+from sklearn.neural_network import MLPClassifier
+
+class Wide(MLPClassifier):
+    def fit(self, X, y):   # a forged answer could hold this: 2 000 000 numbers, within the cap
+        self.coefs_ = [np.zeros((2, 499_000)), np.zeros((499_000, 1))]
+        self.intercepts_ = [np.zeros(499_000), np.zeros(1)]
+        self.classes_ = np.array([0, 1])
+        return self
+
+def make_xor_mlp():
+    return Wide(hidden_layer_sizes=(499_000,))
+"""
+
+
+def test_student_weights_are_checked_before_they_meet_hidden_data(sandbox_mode, datasets):
+    """X @ W + b with W (2, 499 000) would allocate 0.8 GB twice on the trusted side: the
+    layer shapes are checked first, and the check fails as the student's."""
+    import resource
+
+    from conftest import import_file
+    from gradekit.grading.plugin import StudentProxy
+    fits = import_file(REPO / "graders" / "ML06" / "sklearn_fits.py", "ml06_sklearn_fits_test")
+    X, y = datasets["data_xor"]
+    with Sandbox([("cell 1", FORGED_NETWORK)], call_timeout=60) as sandbox:
+        with pytest.raises(pytest.fail.Exception, match="k <= 4096"):
+            fits.accuracy_of_fits(StudentProxy(sandbox), "make_xor_mlp", (X, y), (X, y),
+                                  seeds=(0,))
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss < 2 << 20   # KiB: under 2 GB
