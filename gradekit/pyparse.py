@@ -13,6 +13,8 @@ thousand unary operators or lambdas, ~1000 levels of a chain such as `a+a+...` o
 RecursionError ("during ast construction/compilation") instead of SyntaxError; both guards
 fire before the C stack is at risk, and the source they see is capped beforehand
 (bounds.MAX_SOURCE_CHARS), so the memory they cost is too.  They become TooDeep here.
+A lone surrogate (an escaped one in notebook JSON) raises UnicodeEncodeError, which becomes
+the SyntaxError it is.
 """
 import ast
 import symtable
@@ -37,6 +39,8 @@ def parse(source, filename="<unknown>"):
             return ast.parse(source, filename)
         except (RecursionError, MemoryError):
             raise TooDeep(filename) from None
+        except UnicodeEncodeError as exc:
+            raise unencodable(exc, filename) from None
 
 
 def symbols(source, filename="<unknown>"):
@@ -45,3 +49,12 @@ def symbols(source, filename="<unknown>"):
         return symtable.symtable(source, filename, "exec")
     except (RecursionError, MemoryError):
         raise TooDeep(filename) from None
+    except UnicodeEncodeError as exc:
+        raise unencodable(exc, filename) from None
+
+
+def unencodable(exc, filename):
+    """A lone surrogate (JSON can escape one) cannot reach the compiler: a SyntaxError, as
+    compiling it in the sandbox reports too."""
+    return SyntaxError(f"{filename}: character {exc.object[exc.start]!r} at {exc.start} "
+                       "cannot be encoded as UTF-8")

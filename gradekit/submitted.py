@@ -1,4 +1,6 @@
 """submitted/ID/ASSIGNMENT/: where nbgrader's own commands find a student's counted upload."""
+import json
+
 import nbformat
 
 from .storage import write_replace
@@ -9,9 +11,12 @@ def place(course, assignment, student, submission, received):
     target = course.root / "submitted" / student / assignment
     target.mkdir(parents=True, exist_ok=True)
     notebook = as_notebook(course, assignment, submission)
-    # loading validated it (and as_notebook builds valid cells): nbformat.writes would
-    # validate it again with jsonschema, ~1 ms per cell, and only log what it found
-    write_replace(target / f"{assignment}.ipynb", nbformat.v4.writes(notebook))
+    # Loading validated it and as_notebook builds valid cells: nbformat.writes would validate
+    # it again with jsonschema (~1 ms a cell, only to log), deep-copy it and indent it with
+    # json's pure-Python encoder (time x nesting depth).  Compact JSON, C-encoded, is a
+    # notebook all the same (multi-line strings may be one string, as nbformat allows);
+    # ASCII, so that a lone surrogate an upload escaped ("\ud800") is written as it came.
+    write_replace(target / f"{assignment}.ipynb", json.dumps(notebook, sort_keys=True))
     write_replace(target / "timestamp.txt", received.strftime("%Y-%m-%d %H:%M:%S.%f UTC"))
 
 

@@ -138,6 +138,13 @@ def test_work_grows_linearly_with_the_upload(make, experiments):
     assert large < 30 * small + 0.1, (small, large)
 
 
+def test_a_lone_surrogate_is_a_failing_unit_not_our_failure():
+    """JSON can escape one; the compiler cannot take it (nor can a .py: it is not UTF-8)."""
+    cells = load_bytes("a.ipynb", notebook("s = 'X'", "y = 2").replace(b"X", rb"\ud800"),
+                       **ML06).units
+    assert [u.label for u in cells] == ["cell 1", "cell 2"] and "\ud800" in cells[0].source
+
+
 def test_units_keep_the_script_line_numbers_without_padding():
     units = load_bytes("a.py", b"x = 1\n\n\ndef f():\n    return 1\n").units
     assert [(u.label, u.source, u.line) for u in units] == [
@@ -312,3 +319,17 @@ def test_student_weights_are_checked_before_they_meet_hidden_data(sandbox_mode, 
             fits.accuracy_of_fits(StudentProxy(sandbox), "make_xor_mlp", (X, y), (X, y),
                                   seeds=(0,))
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss < 2 << 20   # KiB: under 2 GB
+
+
+def test_receiving_places_odd_and_large_notebooks_without_our_failure(course_copy):
+    """A lone surrogate escaped in the JSON, and 1900 cells: placed for nbgrader as a valid
+    notebook that holds exactly what was uploaded."""
+    from gradekit.upload import receive
+    odd = notebook("s = 'X'", "t = 1").replace(b"X", rb"\ud800")
+    for student, data in [("odd", odd), ("big", chained_experiments(1899))]:
+        received = receive(Course(course_copy), "ML06", student, "a.ipynb", data)
+        assert received.outcome is None, received.outcome
+        placed = nbformat.read(course_copy / "submitted" / student / "ML06" / "ML06.ipynb", 4)
+        nbformat.validate(placed)
+        assert [c.source for c in placed.cells] == ["".join(c["source"])
+                                                    for c in json.loads(data)["cells"]]
