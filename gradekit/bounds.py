@@ -16,6 +16,7 @@ MAX_ZIP_RATIO = 250             # unpacked / packed size of the solution (deflat
 MAX_ZIP_NAME = 1024             # characters of a member's name
 MAX_ZIP_NAME_PARTS = 32         # folders in a member's name
 MAX_JSON_DEPTH = 64             # a notebook nests ~6 levels; widget state a few more
+MAX_JSON_CONTAINERS = 500_000   # arrays and objects (~60 bytes each once parsed, twice)
 MAX_CELLS = 2000                # code and text cells of a notebook
 MAX_OUTPUTS = 10_000            # outputs stored in a notebook's cells
 MAX_SOURCE_CHARS = 200_000      # one cell's source, or a whole .py script (~4000 lines)
@@ -28,7 +29,11 @@ class Rejected(ValueError):
 
 def load_json(text):
     """json.loads of a notebook, nested at most MAX_JSON_DEPTH deep (checked without
-    recursion, before anything recursive — validation, nbformat — sees it)."""
+    recursion, before anything recursive — validation, nbformat — sees it), with at most
+    MAX_JSON_CONTAINERS arrays and objects (counted on the text, brackets inside strings
+    too, before json builds them: 5 MB of "[]" would be 2.5 million lists)."""
+    if text.count("[") + text.count("{") > MAX_JSON_CONTAINERS:
+        raise Rejected(f"notebook JSON holds more than {MAX_JSON_CONTAINERS} arrays and objects")
     try:
         raw = json.loads(text)
     except RecursionError:   # json's C scanner stops at the interpreter's recursion limit

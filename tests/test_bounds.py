@@ -72,6 +72,8 @@ REJECTED = {   # name: (file name, bytes, words of the reason)
     "JSON nested under json's recursion limit": ("a.ipynb", deep_json(200), "nested deeper than 64"),
     "JSON nested past json's recursion limit": ("a.ipynb", deep_json(100_000),
                                                  "nested deeper than 64"),
+    "JSON of many small arrays": ("a.ipynb", b'{"nbformat": 4, "cells": [' + b"[]," * 600_000
+                                  + b"[]]}", "more than 500000 arrays"),
     "encrypted zip member": ("a.zip", encrypted_zip(), "encrypted"),
     "zip bomb by ratio": ("a.zip", zipped({"a.py": b"#" * (4 << 20)}), "compressed more than"),
     "zip members too large in all": ("a.zip", zipped({f"d{i}.csv": b"0" * (3 << 20)
