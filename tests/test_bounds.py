@@ -153,6 +153,14 @@ def test_units_keep_the_script_line_numbers_without_padding():
         ("line 1", "x = 1\n", 1), ("line 4", "def f():\n    return 1\n", 4)]
 
 
+def test_the_sandbox_reports_the_uploaded_files_line_numbers(sandbox_mode):
+    units = load_bytes("a.py", b"x = 1\n\n\ny = 1 / 0\n\ndef f(:\n    pass\n").units
+    with Sandbox(units) as sandbox:
+        errors = [outcome.error for outcome in sandbox.outcomes]
+    assert "ZeroDivisionError" in errors[1] and "line 4" in errors[1]
+    assert "SyntaxError" in errors[2] and "line 6" in errors[2]
+
+
 FORGED = {   # a line written to the answer pipe by student code: words of the reason
     b"[" * 150_000 + b"]" * 150_000: "lists or arrays",
     b'{"ok": true, "value": ' + b"[" * 5_000 + b"]" * 5_000 + b"}": "nested deeper",
