@@ -12,6 +12,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from .errors import UsageError
 from .experiments import experiments_to_skip
 from .notebook_reader import read_v4
 from .pyparse import parse
@@ -22,7 +23,7 @@ MAX_ZIP_MEMBERS = 200
 SKIPPED_IN_ZIP = ("__MACOSX/", ".ipynb_checkpoints/")
 
 
-class Rejected(ValueError):
+class Rejected(UsageError, ValueError):
     """The upload cannot be graded at all; the message is the one-line reason."""
 
 
