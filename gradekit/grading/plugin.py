@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from ..errors import STUDENT_VALUE_ERRORS
 from ..report import visible_output
 from . import parallel
 from ..sandbox.outcomes import StudentError
@@ -47,10 +48,13 @@ class StudentProxy:
 
     def __init__(self, sandbox):
         self._sandbox = sandbox
+        self._answered = None   # the student function whose value the running check holds
 
     def _wrap(self, name, thunk):
         try:
-            return thunk()
+            value = thunk()
+            self._answered = name
+            return value
         except StudentError as exc:
             message = str(exc)
             if exc.kind in ("missing", "not_implemented"):
@@ -167,8 +171,10 @@ class GradingPlugin:
             return None
         return parallel.run_loop(self, session, slots)
 
+    @pytest.hookimpl(tryfirst=True)   # before the test's fixtures call the student
     def pytest_runtest_setup(self, item):
         self.proxy._sandbox.printed = []
+        self.proxy._answered = None
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -178,6 +184,20 @@ class GradingPlugin:
             test = self.result(item, call)
             self.found.append((self.order.get(item.nodeid, len(self.order)), test))
             self.durations[test.name] = round(call.duration, 4)
+
+    def blame(self, error):
+        """"student" when a check raised one of STUDENT_VALUE_ERRORS while it held a value
+        the student's code returned (errors.py explains the rule), else "ours".  Decided
+        once per exception: a module fixture's failure is raised again to each of its tests,
+        after their own setup forgot what was answered."""
+        if not hasattr(error, "gradekit_answered"):
+            answered = self.proxy._answered
+            try:
+                error.gradekit_answered = (answered if isinstance(error, STUDENT_VALUE_ERRORS)
+                                           else None)
+            except AttributeError:   # an exception type without attributes: not a value's
+                return "ours"
+        return "student" if error.gradekit_answered else "ours"
 
     def result(self, item, call):
         points = float(item.get_closest_marker("points").args[0])
@@ -193,10 +213,15 @@ class GradingPlugin:
         elif isinstance(error, (AssertionError, pytest.fail.Exception)):
             status, fraction = "failed", 0.0
             message = str(error).split("\nassert ")[0].strip() or "check failed"
+        elif error is not None and self.blame(error) == "student":
+            status, fraction = "failed", 0.0
+            message = (f"what {error.gradekit_answered} returned could not be checked: "
+                       f"{type(error).__name__}: {str(error)[:300]}")
         elif error is not None:
             status, fraction = "error", 0.0
             message = "internal grader error (not your fault); the instructors are told"
-            self.internal_errors.append(f"{item.nodeid}: {call.excinfo.exconly()}")
+            self.internal_errors.append(f"{item.nodeid}: {call.excinfo.exconly()}\n"
+                                        f"{call.excinfo.getrepr(style='short')}")
         if not hidden and self.proxy._sandbox.printed:
             message += "\n--- your code printed ---\n" + "".join(self.proxy._sandbox.printed)
         module = item.nodeid.split("::")[0].rsplit("/", 1)[-1].removesuffix(".py")
