@@ -193,9 +193,12 @@ class Sandbox:
                     raise StudentError("bad_value", "answer larger than 64 MB")
         line, self._buffer = self._buffer.split(b"\n", 1)
         try:
-            return json.loads(line)
-        except ValueError:
+            message = json.loads(line)
+        except (ValueError, RecursionError):
+            message = None
+        if type(message) is not dict:   # student code wrote its own line: the student's
             raise StudentError("bad_value", "garbled answer from the sandbox (fd 4 was written to)")
+        return message
 
     def _death(self):
         code = self.process.exit_code(5) if self.process else None
@@ -234,8 +237,8 @@ class Sandbox:
                                str(answer.get("error", "failed"))[:2000])
         try:
             return _codec().decode_output(answer.get("value"))
-        except (_codec().NotPlain, ValueError, TypeError) as exc:
-            raise StudentError("bad_value", str(exc))
+        except Exception as exc:   # noqa: BLE001  decoding is pure: any failure is the answer's
+            raise StudentError("bad_value", str(exc)[:500] or type(exc).__name__)
 
     def call(self, name, *args, timeout=None, **kwargs):
         """Call the student's function `name` with plain arguments."""
