@@ -22,10 +22,12 @@ CLI imports this).  Every command maps an exception to its exit code here and no
 Which exceptions from *checks* are the student's (grading/plugin.py `blame`, the one place
 that decides): a check fails as the student's fault when it raises AssertionError or
 pytest.fail (a wrong value), a StudentError (the call itself failed), or one of
-STUDENT_VALUE_ERRORS after the student's code returned a value to it (a huge int, a ragged
-list, a wrong type that the check's arithmetic could not take).  Anything else a check
-raises (NameError, AttributeError, ImportError, OSError, ...), or any error before a student
-value reached the check, is an EngineBug.  Graders validate each value with the helpers of
+STUDENT_VALUE_ERRORS after the student's code returned a value to it, or to a fixture of
+its module (a huge int, a ragged list, a wrong type that the check's arithmetic could not
+take).  Anything else a check raises (NameError, AttributeError, ImportError, OSError, ...),
+or any error before a student value reached its module's checks, is an EngineBug.  A
+grader's own slip of a value type is thus never hidden for long: the reference must get
+full marks (`gradekit audit`), so it cannot pass as a student's failure there.  Graders validate each value with the helpers of
 grading/checks.py before computing with it, so that a student's value fails with a message
 naming what is wrong with it rather than an arithmetic error.
 

@@ -48,7 +48,7 @@ class StudentProxy:
 
     def __init__(self, sandbox):
         self._sandbox = sandbox
-        self._answered = None   # the student function whose value the running check holds
+        self._answered = None   # the student function that last returned a value (blame)
 
     def _wrap(self, name, thunk):
         try:
@@ -100,6 +100,7 @@ class GradingPlugin:
         self.kept = {}             # plain numbers graders keep for feedback (`artifacts`)
         self.durations = {}        # test name -> seconds spent in it (sandbox calls included)
         self.internal_errors = []
+        self.module = None         # the module of the check running (blame)
         self.marks = {}            # monotonic times: "collected", "started" (the sandbox)
         self.start_error = None    # the sandbox could not start: raised after pytest ends
         self.calls_s = []          # per group: seconds spent waiting for student calls
@@ -174,7 +175,8 @@ class GradingPlugin:
     @pytest.hookimpl(tryfirst=True)   # before the test's fixtures call the student
     def pytest_runtest_setup(self, item):
         self.proxy._sandbox.printed = []
-        self.proxy._answered = None
+        if item.module is not self.module:   # a module's checks may share its fixtures' values
+            self.module, self.proxy._answered = item.module, None
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -186,10 +188,10 @@ class GradingPlugin:
             self.durations[test.name] = round(call.duration, 4)
 
     def blame(self, error):
-        """"student" when a check raised one of STUDENT_VALUE_ERRORS while it held a value
-        the student's code returned (errors.py explains the rule), else "ours".  Decided
-        once per exception: a module fixture's failure is raised again to each of its tests,
-        after their own setup forgot what was answered."""
+        """"student" when a check raised one of STUDENT_VALUE_ERRORS after the student's code
+        returned a value to it or to a fixture of its module (errors.py explains the rule),
+        else "ours".  Decided once per exception: a module fixture's failure is raised
+        again to each of its tests."""
         if not hasattr(error, "gradekit_answered"):
             answered = self.proxy._answered
             try:
