@@ -25,15 +25,15 @@ pytest.fail (a wrong value), a StudentError (the call itself failed), or one of
 STUDENT_VALUE_ERRORS after the student's code returned a value to it, or to a fixture of
 its module (a huge int, a ragged list, a wrong type that the check's arithmetic could not
 take).  Anything else a check raises (NameError, AttributeError, ImportError, OSError, ...),
-or any error before a student value reached its module's checks, is an EngineBug.  A
-grader's own slip of a value type is thus never hidden for long: the reference must get
-full marks (`gradekit audit`), so it cannot pass as a student's failure there.  Graders validate each value with the helpers of
-grading/checks.py before computing with it, so that a student's value fails with a message
-naming what is wrong with it rather than an arithmetic error.
+or any error before a student value reached its module's checks, is an EngineBug.  Graders
+validate each value with the helpers of grading/checks.py before computing with it, so that
+a student's value fails with a message naming what is wrong with it rather than an
+arithmetic error.  A grader's own slip of a value type cannot hide as a student's failure
+for long: the reference must get full marks (`gradekit audit`).
 
 "error" attempts (OurFailure) never cost points; the first few of one student on one
 assignment use no upload either (policy.Policy.free_errors), later ones do, so that errors
-cannot buy unlimited uploads (policy.uses_upload).
+cannot buy unlimited uploads (policy.Policy.uploads_used).
 """
 import enum
 
