@@ -82,12 +82,20 @@ def test_reduces_loss(short_run, ref):
 
 
 @pytest.mark.points(0.2)
-def test_updates_both_layers(short_run):
-    _, _, start, got, _ = short_run
+def test_updates_both_layers(short_run, student, ref):
+    X, y, start, got, _ = short_run
     assert not np.allclose(got[0], start[0], rtol=0, atol=1e-9), \
         "train did not change the hidden weights W1"
     assert not np.allclose(got[1], start[1], rtol=0, atol=1e-9), \
         "train did not change the output weights w2"
+    # the same weights from another start: train did not start from what it was given
+    other = student.train(X, y, *hidden_start(*ref.init_weights(2, seed=4)), **SHORT)
+    try:
+        same = all(np.array_equal(np.asarray(other[k], dtype=float), got[k]) for k in (0, 1))
+    except (TypeError, ValueError, LookupError, OverflowError):   # not weights: not the same
+        same = False
+    assert not same, ("train returned the same weights from two different starts: it must "
+                      "train from the weights (and data) it is given")
 
 
 @pytest.mark.points(0.2)
