@@ -19,13 +19,14 @@ from datetime import datetime
 from typing import NamedTuple
 
 from . import attempts, gradebook
+from .errors import Exit
 from .policy import load_policy
 from .report import to_gradescope, to_text
 from .storage import append_json_line, locked, read_json_lines, write_replace
 from .submission import Rejected, load_bytes
 from .submitted import place
 
-EXIT_GRADED, EXIT_REJECTED, EXIT_REFUSED = 0, 2, 4
+EXIT_GRADED, EXIT_REJECTED, EXIT_REFUSED = Exit.DONE, Exit.USAGE, Exit.REFUSED
 MAX_TRIES = 3   # gradings our infrastructure failed before the attempt is marked "error"
 
 
