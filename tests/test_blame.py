@@ -74,6 +74,7 @@ def hostile_verdicts(result):
     return {t.name: t for t in result.tests}
 
 
+@pytest.mark.slow
 def test_values_that_break_a_check_fail_that_check(sandbox_mode):
     """Cold path, both sandbox levels: every hostile value costs its check, nothing else."""
     course = Course(REPO)
@@ -98,6 +99,7 @@ def test_values_that_break_a_check_fail_that_check(sandbox_mode):
     assert "garbled answer" in tests["test_predict::test_two_hidden_units"].output
 
 
+@pytest.mark.slow
 def test_hostile_upload_is_graded_and_counted_on_the_warm_path(course_copy, warm_server,
                                                                tmp_path):
     """Warm path, one scenario: `gradekit upload` exits 0, the attempt is graded and uses
