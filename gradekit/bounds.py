@@ -9,6 +9,8 @@ upload over a cap is rejected (exit 2, HTTP 422) with a message that names the c
 """
 import json
 
+from .errors import UsageError
+
 MAX_UPLOAD_BYTES = 5 << 20      # the file as uploaded, and the solution unpacked from a zip
 MAX_ZIP_TOTAL = 20 << 20        # what all members of a zip say they unpack to
 MAX_ZIP_MEMBERS = 200
@@ -23,7 +25,7 @@ MAX_SOURCE_CHARS = 200_000      # one cell's source, or a whole .py script (~400
 MAX_STATEMENTS = 5000           # top-level statements of a script
 
 
-class Rejected(ValueError):
+class Rejected(UsageError, ValueError):
     """The upload cannot be graded at all; the message is the one-line reason."""
 
 

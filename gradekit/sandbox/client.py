@@ -257,8 +257,8 @@ class Sandbox:
                                str(answer.get("error", "failed"))[:2000])
         try:
             return _codec().decode_output(answer.get("value"))
-        except _codec().NotPlain as exc:   # decode_output raises nothing else for any JSON
-            raise StudentError("bad_value", str(exc)) from None
+        except Exception as exc:   # noqa: BLE001  decoding is pure: any failure is the answer's
+            raise StudentError("bad_value", str(exc)[:500] or type(exc).__name__) from None
 
     def _answer(self, limit):
         """The answer to the request just sent, within `limit` seconds (see STARVED_SLACK)."""
