@@ -68,6 +68,12 @@ def saturated_point(rng, n_hidden, n=16):
     return X, y, W1, w2
 
 
+def agrees(got, want):
+    """got, want: (P,) -> (P,) bool, entry by entry within the tolerance; float32 arithmetic
+    and the O(h^2) error of centred differences both sit far below it."""
+    return np.abs(got - want) <= 1e-4 * np.abs(want) + 1e-5 * np.abs(want).max() + 1e-9
+
+
 def check_backprop_when_saturated(student, ref, rng, n_hidden, credit):
     """Full points need the backpropagated gradient at a saturated point (module docstring)."""
     X, y, W1, w2 = saturated_point(rng, n_hidden)
@@ -75,8 +81,7 @@ def check_backprop_when_saturated(student, ref, rng, n_hidden, credit):
     got = np.r_[as_array(dW1, W1.shape, "dW1").ravel(), as_array(dw2, w2.shape, "dw2")]
     expected = ref.gradients(X, y, W1, w2)
     want = np.r_[expected[0].ravel(), expected[1]]
-    tolerance = 1e-4 * np.abs(want) + 1e-5 * np.abs(want).max() + 1e-9
-    if not np.all(np.abs(got - want) <= tolerance):
+    if not agrees(got, want).all():
         credit.fail(0.0, f"H={n_hidden}: the gradient is right at ordinary weights but not "
                          "where the output unit is saturated (y_hat = 1 for y = 0), where "
                          "backpropagation still gives delta3 = y_hat - y: numerical "
@@ -94,9 +99,7 @@ def check_gradients(student, ref, X, y, W1, w2, credit, rng):
     dw2 = as_array(dw2, w2.shape, f"dw2 (H={n_hidden})")
     expected = numeric_gradients(ref, X, y, W1, w2)
     got, want = np.r_[dW1.ravel(), dw2], np.r_[expected[0].ravel(), expected[1]]
-    # float32 arithmetic and the O(h^2) error of the differences both sit far below this
-    tolerance = 1e-4 * np.abs(want) + 1e-5 * np.abs(want).max() + 1e-9
-    right = np.abs(got - want) <= tolerance
+    right = agrees(got, want)
     if right.all():
         return check_backprop_when_saturated(student, ref, rng, n_hidden, credit)
     names = weight_names(n_hidden)

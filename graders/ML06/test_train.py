@@ -106,6 +106,9 @@ def test_loss_history_is_consistent(short_run, ref):
     assert len(losses) == 100, \
         f"losses has {len(losses)} entries for epochs=100 with eps=-inf (one per epoch expected)"
     assert np.all(np.isfinite(losses)), "losses contains NaN or inf"
+    assert losses[0] > losses[-1], (f"losses does not fall over 100 epochs ({losses[0]:.4f} "
+                                    f"first, {losses[-1]:.4f} last): it should record the "
+                                    "loss of each epoch of this training")
     final = ref.loss(y, ref.forward(X, got[0], got[1])[1])
     assert abs(losses[-1] - final) <= 0.05 * final + 1e-3, \
         "the last entry of losses is not the loss of the returned weights"
@@ -113,9 +116,8 @@ def test_loss_history_is_consistent(short_run, ref):
 
 @pytest.mark.points(0.2)
 @pytest.mark.hidden
-def test_stops_when_improvement_is_below_eps(student, ref, data):
-    X, y = hidden_problem(*data.band)
-    start = hidden_start(*ref.init_weights(2, seed=3))
+def test_stops_when_improvement_is_below_eps(student, ref, short_run):
+    X, y, start, after_100, _ = short_run   # the same problem, start and alpha
     W1, w2, losses = run_train(student, X, y, *start, alpha=0.5, epochs=1000,
                                eps=1.0)   # no epoch improves the loss by 1.0
     losses = np.asarray(losses, dtype=float).ravel()
@@ -124,6 +126,10 @@ def test_stops_when_improvement_is_below_eps(student, ref, data):
         "improves the loss by less than eps"
     assert not np.allclose(W1, start[0], rtol=0, atol=1e-12), \
         "with eps=1.0 train returned the start weights: it should still train one epoch"
+    ran_100 = np.size(after_100[2]) == 100   # (a train that stops at once is judged above)
+    assert not (ran_100 and np.allclose(W1, after_100[0], rtol=0, atol=1e-9)), \
+        "with eps=1.0 train returned the weights it returns after 100 epochs: it should " \
+        "train from the start weights it is given and stop after an epoch or so"
     final = ref.loss(y, ref.forward(X, W1, w2)[1])
     assert abs(losses[-1] - final) <= 0.05 * final + 1e-3, \
         "the last entry of losses is not the loss of the returned weights"
