@@ -1,0 +1,46 @@
+"""Similarity of students' submissions: who may have copied from whom, with evidence.
+
+documents.py turns each file into fingerprinted regions (tokens.py normalises the code,
+fingerprints.py winnows it), scoring.py weighs what pairs share, evidence.py says it in
+words.  `compare` is the whole run: the pinned JSON of `gradekit similarity --json`;
+`side_by_side` is what a page showing two notebooks needs.
+"""
+from .documents import Starter, load_document
+from .evidence import describe
+from .scoring import Comparison, clusters
+
+CLUSTER_SCORE = 0.5   # pairs at least this alike join a cluster
+
+
+def compare(assignment, documents, starter_fps=frozenset(), *, top=None, behaviour=None):
+    """The pinned report: {"assignment", "pairs": [{"a", "b", "score", "cells",
+    "evidence"}], "clusters": [[id, ...]]}, pairs highest score first (all of them when
+    top is None).  documents: {student id: document}; behaviour: {student id: failed
+    (test, output) pairs} or None."""
+    comparison = Comparison(documents, starter_fps)
+    ranked = comparison.ranked()
+    pairs = []
+    for score, i, j in ranked if top is None else ranked[:top]:
+        matched = comparison.matches(i, j) if score > 0 else []
+        pairs.append({"a": comparison.ids[i], "b": comparison.ids[j], "score": score,
+                      "cells": comparison.cells(i, j, matched),
+                      "evidence": describe(comparison, i, j, matched, behaviour)})
+    named = [(score, comparison.ids[i], comparison.ids[j]) for score, i, j in ranked]
+    return {"assignment": assignment, "pairs": pairs,
+            "clusters": clusters(comparison.ids, named, CLUSTER_SCORE)}
+
+
+def side_by_side(comparison, a, b):
+    """Matched passages of students a and b, for showing two notebooks aligned:
+    [{"a_cell", "a_function", "a_lines", "b_cell", "b_function", "b_lines", "weight"}],
+    heaviest first (lines: the lines of that cell the shared fingerprints cover)."""
+    i, j = comparison.ids.index(a), comparison.ids.index(b)
+    regions_a = comparison.documents[a]["regions"]
+    regions_b = comparison.documents[b]["regions"]
+    return [{"a_cell": regions_a[x]["cell"], "a_function": regions_a[x]["name"],
+             "a_lines": lines_a, "b_cell": regions_b[y]["cell"],
+             "b_function": regions_b[y]["name"], "b_lines": lines_b, "weight": weight}
+            for x, y, weight, lines_a, lines_b in comparison.matches(i, j)]
+
+
+__all__ = ["Comparison", "Starter", "compare", "load_document", "side_by_side"]
