@@ -37,7 +37,7 @@ def main(*, assignment: str, files=None, course_root: Path = Path("."), as_json=
         try:
             documents[source.student] = load_document(
                 source.filename, read_source(source), starter, cache,
-                **course.loading_options(assignment))
+                helpers=course.public_files(assignment))
         except Rejected as exc:
             if files:   # the user named it: they must know at once
                 raise CourseError(f"{source.path}: {exc}") from None

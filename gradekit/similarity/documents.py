@@ -14,7 +14,7 @@ from pathlib import Path
 from ..storage import write_replace
 from ..submission import load_bytes
 from .fingerprints import fingerprints, stable_hash
-from .tokens import cell_regions, source_reads, statement_keys
+from .tokens import Context, cell_regions, parse_cell, statement_keys
 
 VERSION = "1"         # of the normalisation: a new one invalidates every cached document
 TEXT_K = 5            # words per fingerprint of a free-text answer
@@ -33,11 +33,10 @@ class Starter:
         self.cells = []
         if release_bytes:
             self.cells = cells_of(load_bytes(filename, release_bytes))
-            for kind, _, source in self.cells:
-                if kind == "code":
-                    self.statements |= statement_keys(source)
-                else:
-                    self.texts.add(normalise_text(source))
+            self.statements = statement_keys(
+                [source for kind, _, source in self.cells if kind == "code"])
+            self.texts = {normalise_text(source) for kind, _, source in self.cells
+                          if kind == "text"}
         self.digest = blake2b(VERSION.encode() + release_bytes, digest_size=16).hexdigest()
 
     def fingerprints(self):
@@ -70,14 +69,12 @@ def normalise_text(text):
 
 def build(cells, starter):
     """The document of cells [(kind, label, source)], the starter's parts left out."""
-    read = set()
-    for kind, _, source in cells:
-        if kind == "code":
-            read |= source_reads(source)
+    parsed = {label: parse_cell(source) for kind, label, source in cells if kind == "code"}
+    context = Context(parsed.values())
     regions, texts = [], {}
     for kind, label, source in cells:
         if kind == "code":
-            for region in cell_regions(label, source, starter.statements, read):
+            for region in cell_regions(label, parsed[label], starter.statements, context):
                 fps = [[h, region.lines[a], region.lines[b]]
                        for h, a, b in fingerprints(region.tokens)]
                 regions.append({"cell": label, "name": region.name, "kind": "code",
@@ -93,10 +90,11 @@ def build(cells, starter):
     return {"regions": regions, "texts": texts}
 
 
-def load_document(filename, data, starter, cache_dir=None, **options):
+def load_document(filename, data, starter, cache_dir=None, helpers=()):
     """The document of an uploaded file's bytes; Rejected (submission.py) when the file
     cannot be loaded.  cache_dir: where documents are kept by a hash of the bytes and of
-    the starter, so a file is fingerprinted once (None: not cached)."""
+    the starter, so a file is fingerprinted once (None: not cached); helpers: the release's
+    helper files (never the solution in a zip)."""
     key = blake2b(starter.digest.encode() + data, digest_size=20).hexdigest()
     path = Path(cache_dir) / f"{key}.json" if cache_dir else None
     if path is not None:
@@ -104,7 +102,7 @@ def load_document(filename, data, starter, cache_dir=None, **options):
             return json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             pass
-    document = build(cells_of(load_bytes(filename, data, **options)), starter)
+    document = build(cells_of(load_bytes(filename, data, helpers=helpers)), starter)
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

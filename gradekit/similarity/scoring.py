@@ -39,6 +39,7 @@ class Comparison:
         self.kept = [{h for h in fps if h in self.weight} for fps in sets]
         self.totals = np.array([sum(self.weight[h] for h in fps) for fps in self.kept])
         self.shared = self._shared_weights()
+        self._cell_weights = {}
 
     def _shared_weights(self):
         """(N, N) array: the weight of the fingerprints each pair has in common."""
@@ -94,23 +95,24 @@ class Comparison:
         found.sort(key=lambda m: -m[2])
         return found
 
-    def region_weight(self, i, region):
-        return sum(self.weight.get(fp[0], 0.0) for fp in
-                   {fp[0]: fp for fp in self.documents[self.ids[i]]["regions"][region]["fps"]}
-                   .values())
+    def cell_weights(self, i):
+        """{cell: weight of its kept fingerprints} of document i (computed once)."""
+        if i not in self._cell_weights:
+            totals = defaultdict(float)
+            for region in self.documents[self.ids[i]]["regions"]:
+                totals[region["cell"]] += sum(self.weight.get(h, 0.0)
+                                              for h in {fp[0] for fp in region["fps"]})
+            self._cell_weights[i] = totals
+        return self._cell_weights[i]
 
     def cells(self, i, j, matched, least=0.05):
         """[{"a_cell", "b_cell", "score"}]: cell pairs that share code or text, their shared
         weight over the geometric mean of the cells' weights, highest first."""
         regions_a = self.documents[self.ids[i]]["regions"]
         regions_b = self.documents[self.ids[j]]["regions"]
-        totals_a, totals_b, shared = defaultdict(float), defaultdict(float), defaultdict(float)
+        totals_a, totals_b, shared = self.cell_weights(i), self.cell_weights(j), defaultdict(float)
         for a, b, weight, _, _ in matched:
             shared[regions_a[a]["cell"], regions_b[b]["cell"]] += weight
-        for number, region in enumerate(regions_a):
-            totals_a[region["cell"]] += self.region_weight(i, number)
-        for number, region in enumerate(regions_b):
-            totals_b[region["cell"]] += self.region_weight(j, number)
         rows = []
         for (a, b), weight in shared.items():
             value = min(1.0, weight / math.sqrt(totals_a[a] * totals_b[b]))

@@ -36,6 +36,7 @@ MATMUL_CALLS = frozenset({"numpy.dot", "numpy.matmul", "dot"})
 SPELLING = {"math.exp": "exp", "numpy.exp": "exp", "math.log": "log", "numpy.log": "log",
             "math.sqrt": "sqrt", "numpy.sqrt": "sqrt", "numpy.transpose": "transpose"}
 COMMUTATIVE = (ast.Add, ast.Mult)
+COMPOUND = (ast.For, ast.While, ast.If, ast.With, ast.Try, ast.FunctionDef, ast.ClassDef)
 LEXEME = re.compile(r"[A-Za-z_]\w*|\d+\.?\d*(?:[eE][-+]?\d+)?|==|!=|<=|>=|\*\*|//|->|\S")
 KEYWORDS = frozenset({"def", "return", "for", "while", "if", "else", "elif", "in", "not",
                       "and", "or", "lambda", "class", "import", "from", "as", "with", "try",
@@ -55,28 +56,53 @@ class Region:
     lines: list = field(default_factory=list)
 
 
-def cell_regions(cell, source, starter=frozenset(), read=None):
-    """The regions of one code cell; statements whose normalised tokens are in `starter`
-    (the release's own statements) are left out.  read: the names the whole notebook reads
-    (None: this cell's), so an assignment nothing reads is dead code; module-level names in
-    capitals are answers the graders read, never dead."""
+def parse_cell(source):
+    """[(first line, ast.Module or str)]: the cell parsed whole, else block by block; a
+    block that does not parse stays text (for lexed_region)."""
     source = strip_magics(source)
     try:
-        trees = [(0, parse(source))]
+        return [(0, parse(source))]
     except (SyntaxError, ValueError):
-        trees = []
-        for start, block in top_level_blocks(source):
-            try:
-                trees.append((start, parse(block)))
-            except (SyntaxError, ValueError):
-                trees.append((start, block))
+        pass
+    blocks = []
+    for start, block in top_level_blocks(source):
+        try:
+            blocks.append((start, parse(block)))
+        except (SyntaxError, ValueError):
+            blocks.append((start, block))
+    return blocks
+
+
+class Context:
+    """What the whole notebook tells about its cells: names it reads (an assignment to
+    none of them is dead code) and its imports ({local name: dotted path})."""
+
+    def __init__(self, parsed_cells):
+        self.read, self.modules = set(), dict(DEFAULT_MODULES)
+        for blocks in parsed_cells:
+            for _, tree in blocks:
+                if isinstance(tree, str):
+                    self.read |= set(re.findall(r"[A-Za-z_]\w*", tree))
+                    continue
+                for node in ast.walk(tree):
+                    if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):
+                        self.read.add(node.id)
+                    elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                        self.modules.update(imported(node))
+
+
+def cell_regions(cell, blocks, starter=frozenset(), context=None):
+    """The regions of one code cell, parsed by parse_cell; statements whose normalised
+    tokens are in `starter` (the release's own statements) are left out.  Module-level
+    names in capitals are answers the graders read, never dead code."""
+    context = context or Context([blocks])
     rest = Region(cell)
     regions = [rest]
-    for start, tree in trees:
+    emitter = Emitter(context)
+    for start, tree in blocks:
         if isinstance(tree, str):   # did not parse: lexed, one region per block
             regions.append(lexed_region(cell, tree))
             continue
-        emitter = Emitter(tree, read)
         for node in tree.body:
             functions = [node] if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) \
                 else [n for n in node.body if isinstance(n, ast.FunctionDef)] \
@@ -106,9 +132,9 @@ def lexed_region(cell, text):
 class Emitter:
     """Emits the normalised tokens of one parsed block."""
 
-    def __init__(self, tree, read=None):
-        self.modules = imported(tree)
-        self.read = names_read(tree) if read is None else read
+    def __init__(self, context):
+        self.modules = context.modules
+        self.read = context.read
 
     def function(self, node, region, starter):
         region.tokens += ["DEF", f"ARGS{len(node.args.args)}"]
@@ -124,8 +150,7 @@ class Emitter:
     def statement(self, node, region, starter, top=False):
         if self.is_noise(node, top):
             return
-        if isinstance(node, (ast.For, ast.While, ast.If, ast.With, ast.Try,
-                             ast.FunctionDef, ast.ClassDef)):
+        if isinstance(node, COMPOUND):
             return self.compound(node, region, starter)
         tokens = []
         self.expression(node, tokens)
@@ -274,48 +299,32 @@ class Emitter:
         return ".".join([self.modules[node.id]] + parts[::-1])
 
 
-def names_read(tree):
-    """The names a parsed block reads (loads), as a set."""
-    return {n.id for n in ast.walk(tree)
-            if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Store)}
+DEFAULT_MODULES = {"np": "numpy", "numpy": "numpy", "math": "math",
+                   "plt": "matplotlib.pyplot"}
 
 
-def source_reads(source):
-    """The names a cell's source reads; a cell that does not parse reads all its words."""
-    source = strip_magics(source)
-    try:
-        return names_read(parse(source))
-    except (SyntaxError, ValueError):
-        return set(re.findall(r"[A-Za-z_]\w*", source))
+def imported(node):
+    """{local name: dotted path} of one import statement."""
+    if isinstance(node, ast.Import):
+        return {alias.asname or alias.name.split(".")[0]:
+                alias.name if alias.asname else alias.name.split(".")[0]
+                for alias in node.names}
+    return {alias.asname or alias.name: f"{node.module or ''}.{alias.name}".lstrip(".")
+            for alias in node.names}
 
 
-def imported(tree):
-    """{local name: dotted path} of every import in the block, and the usual aliases."""
-    names = {"np": "numpy", "numpy": "numpy", "math": "math", "plt": "matplotlib.pyplot"}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                names[alias.asname or alias.name.split(".")[0]] = \
-                    alias.name if alias.asname else alias.name.split(".")[0]
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            for alias in node.names:
-                names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
-    return names
-
-
-def statement_keys(source):
-    """The normalised tokens of every simple statement of `source` (at any depth), as a
-    set of tuples: the release's statements, left out of every student's streams."""
-    source = strip_magics(source)
-    try:
-        tree = parse(source)
-    except (SyntaxError, ValueError):
-        return set()
-    emitter, keys = Emitter(tree), set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.stmt) and not isinstance(node, (
-                ast.For, ast.While, ast.If, ast.With, ast.Try, ast.FunctionDef, ast.ClassDef)):
-            tokens = []
-            emitter.expression(node, tokens)
-            keys.add(tuple(tokens))
+def statement_keys(sources):
+    """The normalised tokens of every simple statement of the cells `sources` (at any
+    depth), as a set of tuples: the release's statements, left out of students' streams."""
+    parsed = [parse_cell(source) for source in sources]
+    emitter, keys = Emitter(Context(parsed)), set()
+    for blocks in parsed:
+        for _, tree in blocks:
+            if isinstance(tree, str):
+                continue
+            for node in ast.walk(tree):
+                if isinstance(node, ast.stmt) and not isinstance(node, COMPOUND):
+                    tokens = []
+                    emitter.expression(node, tokens)
+                    keys.add(tuple(tokens))
     return keys
