@@ -348,55 +348,55 @@ FUNCTIONS = {"sigmoid": SIGMOID, "init_weights": INIT_WEIGHTS, "forward": FORWAR
 DEMOS = {
     "task06_forward_demo": [
         "Z, y_hat = forward(X, *init_weights(2, seed=0))\nprint(Z[:3], y_hat[:3])",
-        "weights = init_weights(seed=1)\nhidden, output = forward(X, *weights)\n"
-        "print(hidden.shape, output.shape)",
-        "W1_0, w2_0 = init_weights()\nfor row, p in zip(X[:5], forward(X[:5], W1_0, w2_0)[1]):\n"
-        "    print(row, round(float(p), 3))",
+        ("weights = init_weights(seed=1)\nhidden, output = forward(X, *weights)\n"
+        "print(hidden.shape, output.shape)"),
+        ("W1_0, w2_0 = init_weights()\nfor row, p in zip(X[:5], forward(X[:5], W1_0, w2_0)[1]):\n"
+        "    print(row, round(float(p), 3))"),
     ],
     "task08_losses": [
-        "W1_0, w2_0 = init_weights(2, seed=0)\nW1_t, w2_t, losses = train(X, y, W1_0, w2_0)\n"
-        "plot_losses(losses)\nprint('accuracy', np.mean(predict(X, W1_t, w2_t) == y))",
-        "start = init_weights(seed=3)\nW1_t, w2_t, hist = train(X, y, *start, alpha=1.0)\n"
-        "plot_losses(hist)\nacc = (predict(X, W1_t, w2_t) == y).mean()\nprint(f'{acc:.1%}')",
-        "results = {}\nfor a in (0.5, 2.0, 5.0):\n    results[a] = train(X, y, *init_weights(seed=0), "
-        "alpha=a)\nW1_t, w2_t, losses = results[2.0]\nplot_losses(losses)",
+        ("W1_0, w2_0 = init_weights(2, seed=0)\nW1_t, w2_t, losses = train(X, y, W1_0, w2_0)\n"
+        "plot_losses(losses)\nprint('accuracy', np.mean(predict(X, W1_t, w2_t) == y))"),
+        ("start = init_weights(seed=3)\nW1_t, w2_t, hist = train(X, y, *start, alpha=1.0)\n"
+        "plot_losses(hist)\nacc = (predict(X, W1_t, w2_t) == y).mean()\nprint(f'{acc:.1%}')"),
+        ("results = {}\nfor a in (0.5, 2.0, 5.0):\n    results[a] = train(X, y, *init_weights(seed=0), "
+        "alpha=a)\nW1_t, w2_t, losses = results[2.0]\nplot_losses(losses)"),
     ],
     "task09_boundary": [
-        "plot_xy_2D_model(X, y, lambda P: predict(P, W1_t, w2_t))\n"
+        ("plot_xy_2D_model(X, y, lambda P: predict(P, W1_t, w2_t))\n"
         "W1_long, w2_long, _ = train(X, y, W1_t, w2_t, epochs=200000, eps=1e-12)\n"
-        "print(W1_long, w2_long)\nplot_xy_2D_model(X, y, lambda P: forward(P, W1_long, w2_long)[1])",
-        "model = lambda points: forward(points, W1_t, w2_t)[1]\nplot_xy_2D_model(X, y, model)\n"
-        "longer = train(X, y, W1_t, w2_t, epochs=100000, eps=0)\nprint(np.abs(longer[0]).max())",
+        "print(W1_long, w2_long)\nplot_xy_2D_model(X, y, lambda P: forward(P, W1_long, w2_long)[1])"),
+        ("model = lambda points: forward(points, W1_t, w2_t)[1]\nplot_xy_2D_model(X, y, model)\n"
+        "longer = train(X, y, W1_t, w2_t, epochs=100000, eps=0)\nprint(np.abs(longer[0]).max())"),
     ],
     "task10_hidden": [
-        "for e in (10, 100, 1000, 10000):\n    W1_e, w2_e, _ = train(X, y, *init_weights(seed=0), "
-        "epochs=e, eps=0)\n    plot_hidden_representation(X, y, forward(X, W1_e, w2_e)[0])",
-        "snapshots = [train(X, y, W1_0, w2_0, epochs=n, eps=0) for n in (50, 500, 5000)]\n"
-        "for W1_s, w2_s, _ in snapshots:\n    plot_hidden_representation(X, y, forward(X, W1_s, w2_s)[0])",
+        ("for e in (10, 100, 1000, 10000):\n    W1_e, w2_e, _ = train(X, y, *init_weights(seed=0), "
+        "epochs=e, eps=0)\n    plot_hidden_representation(X, y, forward(X, W1_e, w2_e)[0])"),
+        ("snapshots = [train(X, y, W1_0, w2_0, epochs=n, eps=0) for n in (50, 500, 5000)]\n"
+        "for W1_s, w2_s, _ in snapshots:\n    plot_hidden_representation(X, y, forward(X, W1_s, w2_s)[0])"),
     ],
     "task11_sklearn": [
-        "clf = make_mlp_221().fit(X, y)\nprint(clf.score(X, y))\n"
-        "plot_xy_2D_model(X, y, clf.predict)",
-        "for solver in ('lbfgs', 'sgd', 'adam'):\n    m = make_mlp_221().set_params(solver=solver)\n"
+        ("clf = make_mlp_221().fit(X, y)\nprint(clf.score(X, y))\n"
+        "plot_xy_2D_model(X, y, clf.predict)"),
+        ("for solver in ('lbfgs', 'sgd', 'adam'):\n    m = make_mlp_221().set_params(solver=solver)\n"
         "    with warnings.catch_warnings():\n        warnings.simplefilter('ignore', ConvergenceWarning)\n"
-        "        m.fit(X, y)\n    print(solver, m.score(X, y), m.n_iter_)",
+        "        m.fit(X, y)\n    print(solver, m.score(X, y), m.n_iter_)"),
     ],
     "task12_xor": [
-        "W1_x, w2_x, losses_x = train(X_xor, y_xor, *init_weights(seed=0))\n"
+        ("W1_x, w2_x, losses_x = train(X_xor, y_xor, *init_weights(seed=0))\n"
         "print(np.mean(predict(X_xor, W1_x, w2_x) == y_xor))\n"
-        "plot_xy_2D_model(X_xor, y_xor, lambda P: predict(P, W1_x, w2_x))",
-        "xor_clf = make_mlp_221().fit(X_xor, y_xor)\nprint('sklearn', xor_clf.score(X_xor, y_xor))\n"
-        "own = train(X_xor, y_xor, *init_weights(2, seed=4))\nplot_losses(own[2])",
+        "plot_xy_2D_model(X_xor, y_xor, lambda P: predict(P, W1_x, w2_x))"),
+        ("xor_clf = make_mlp_221().fit(X_xor, y_xor)\nprint('sklearn', xor_clf.score(X_xor, y_xor))\n"
+        "own = train(X_xor, y_xor, *init_weights(2, seed=4))\nplot_losses(own[2])"),
     ],
     "xor_hidden": ["XOR_HIDDEN = 8", "XOR_HIDDEN = 10", "XOR_HIDDEN = 6", "XOR_HIDDEN = 12"],
     "task13_more_hidden": [
-        "W1_w, w2_w, _ = train(X_xor, y_xor, *init_weights(XOR_HIDDEN, seed=0))\n"
-        "print((predict(X_xor, W1_w, w2_w) == y_xor).mean())",
+        ("W1_w, w2_w, _ = train(X_xor, y_xor, *init_weights(XOR_HIDDEN, seed=0))\n"
+        "print((predict(X_xor, W1_w, w2_w) == y_xor).mean())"),
         "big = make_xor_mlp().fit(X_xor, y_xor)\nplot_xy_2D_model(X_xor, y_xor, big.predict)",
     ],
     "task14_zoom_out": [
-        "for seed in range(3):\n    W1_z, w2_z, _ = train(X_xor, y_xor, *init_weights(XOR_HIDDEN, seed=seed))\n"
-        "    plot_xy_2D_model(X_xor, y_xor, lambda P: predict(P, W1_z, w2_z), offset=3)",
+        ("for seed in range(3):\n    W1_z, w2_z, _ = train(X_xor, y_xor, *init_weights(XOR_HIDDEN, seed=seed))\n"
+        "    plot_xy_2D_model(X_xor, y_xor, lambda P: predict(P, W1_z, w2_z), offset=3)"),
         "zoom = make_xor_mlp().fit(X_xor, y_xor)\nplot_xy_2D_model(X_xor, y_xor, zoom.predict, offset=5)",
     ],
     "answer_task1": ["ANSWER_TASK1 = False", "ANSWER_TASK1 = bool(0)"],

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from .course import Course, CourseError
 from .similarity import Starter, compare, load_document
-from .similarity.sources import Rejected, counted_attempts, failures, given_files, read_source
+from .similarity.sources import counted_attempts, failures, given_files, read_source
+from .submission import Rejected
 
 TOP = 20
 
@@ -57,8 +58,8 @@ def main(*, assignment: str, files=None, course_root: Path = Path("."), as_json=
 
 def to_text(report, students):
     """The ranked table of text mode, with each pair's strongest evidence below it."""
-    lines = [f"{report['assignment']}: {students} students, "
-             f"{students * (students - 1) // 2} pairs compared"]
+    lines = [(f"{report['assignment']}: {students} students, "
+             f"{students * (students - 1) // 2} pairs compared")]
     if report["pairs"]:
         width = max(len(p["a"]) for p in report["pairs"])
         lines.append(f"{'rank':>4}  {'score':>5}  {'a':<{width}}  b")

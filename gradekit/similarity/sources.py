@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..course import CourseError
 from ..storage import read_json_lines
-from ..submission import Rejected, read_upload
+from ..submission import read_upload
 
 
 @dataclass
@@ -78,5 +78,3 @@ def failures(report_path):
             for t in report.get("tests", [])
             if t.get("status") != "passed" and (t.get("output") or "").strip()}
 
-
-__all__ = ["Source", "counted_attempts", "given_files", "read_source", "failures", "Rejected"]

@@ -10,16 +10,16 @@ What a copier changes without changing the program must not change the stream:
 - noise: comments, formatting, docstrings, `pass`, `print(...)`, bare expressions,
   `if False:` blocks, code after `return`, and assignments inside a function to a name that
   nothing reads (dead code a copier inserts).
-A block that does not parse is read by a plain lexer instead (its names are `V` too), so a
-notebook with a syntax error is still compared, block by block.
+A cell that does not parse is parsed without the few lines its SyntaxErrors point at (those
+are lexed), or else block by block, and blocks that still do not parse are read by a plain
+lexer (names `V` too): a notebook with a syntax error is still compared.
 """
 import ast
 import builtins
 import re
 from dataclasses import dataclass, field
 
-from ..pyparse import parse
-from ..submission import strip_magics, top_level_blocks
+from .parsing import Context, parse_cell
 
 BUILTINS = frozenset(dir(builtins)) - {"print"}
 # Methods that are also numpy functions of the array: `a.sum(1)` is `np.sum(a, 1)`.
@@ -54,41 +54,6 @@ class Region:
     name: str = ""                      # function name; "" for a cell's top-level code
     tokens: list = field(default_factory=list)
     lines: list = field(default_factory=list)
-
-
-def parse_cell(source):
-    """[(first line, ast.Module or str)]: the cell parsed whole, else block by block; a
-    block that does not parse stays text (for lexed_region)."""
-    source = strip_magics(source)
-    try:
-        return [(0, parse(source))]
-    except (SyntaxError, ValueError):
-        pass
-    blocks = []
-    for start, block in top_level_blocks(source):
-        try:
-            blocks.append((start, parse(block)))
-        except (SyntaxError, ValueError):
-            blocks.append((start, block))
-    return blocks
-
-
-class Context:
-    """What the whole notebook tells about its cells: names it reads (an assignment to
-    none of them is dead code) and its imports ({local name: dotted path})."""
-
-    def __init__(self, parsed_cells):
-        self.read, self.modules = set(), dict(DEFAULT_MODULES)
-        for blocks in parsed_cells:
-            for _, tree in blocks:
-                if isinstance(tree, str):
-                    self.read |= set(re.findall(r"[A-Za-z_]\w*", tree))
-                    continue
-                for node in ast.walk(tree):
-                    if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):
-                        self.read.add(node.id)
-                    elif isinstance(node, (ast.Import, ast.ImportFrom)):
-                        self.modules.update(imported(node))
 
 
 def cell_regions(cell, blocks, starter=frozenset(), context=None):
@@ -297,20 +262,6 @@ class Emitter:
         if not isinstance(node, ast.Name) or node.id not in self.modules:
             return None
         return ".".join([self.modules[node.id]] + parts[::-1])
-
-
-DEFAULT_MODULES = {"np": "numpy", "numpy": "numpy", "math": "math",
-                   "plt": "matplotlib.pyplot"}
-
-
-def imported(node):
-    """{local name: dotted path} of one import statement."""
-    if isinstance(node, ast.Import):
-        return {alias.asname or alias.name.split(".")[0]:
-                alias.name if alias.asname else alias.name.split(".")[0]
-                for alias in node.names}
-    return {alias.asname or alias.name: f"{node.module or ''}.{alias.name}".lstrip(".")
-            for alias in node.names}
 
 
 def statement_keys(sources):
