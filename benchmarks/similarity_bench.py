@@ -137,6 +137,8 @@ def evaluate(scores, independent, positives):
     for level, pairs in positives.items():
         positive = [scores[frozenset(p)] for p in pairs]
         rows[level] = {"auc": round(auc(positive, negative), 4),
+                       # 1 + independent pairs scoring at least as high, per copy
+                       "ranks": sorted(1 + sum(n >= p for n in negative) for p in positive),
                        "precision_top": round(precision_at(positive, negative), 4),
                        "copied_min": round(min(positive), 4),
                        "independent_max": round(max(negative), 4)}
@@ -168,6 +170,11 @@ def speed(course, release, count):
         return times
 
 
+def columns(row, width):
+    return (f"{row['auc']:>{width}.3f}{row['precision_top']:>7.2f}"
+            f"{row['copied_min'] - row['independent_max']:>+7.2f}")
+
+
 def cpu_of_children():
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -191,13 +198,13 @@ def main():
         theirs = evaluate(theirs_scores, independent, positives) if theirs_scores else None
     print(f"{args.students} independent notebooks, {args.copies} copies per level "
           f"(gradekit {ours_s:.1f} s)")
-    print(f"{'level':<26}{'gradekit AUC':>13}{'top-k prec':>11}{'copydetect AUC':>16}"
-          f"{'top-k prec':>11}")
+    print(f"{'level':<26}{'gradekit AUC':>13}{'top-k':>7}{'gap':>7}"
+          f"{'copydetect AUC':>16}{'top-k':>7}{'gap':>7}")
     for level, name in LEVELS.items():
-        other = (f"{theirs[level]['auc']:>16.3f}{theirs[level]['precision_top']:>11.2f}"
-                 if theirs else f"{'-':>16}{'-':>11}")
-        print(f"{level} {name:<24}{ours[level]['auc']:>13.3f}"
-              f"{ours[level]['precision_top']:>11.2f}{other}")
+        line = f"{level} {name:<24}" + columns(ours[level], 13)
+        print(line + (columns(theirs[level], 16) if theirs else f"{'-':>16}"))
+    print("top-k: share of copies among the top pairs (as many as there are copies); gap: "
+          "lowest copy's score minus highest independent pair's (> 0: all copies on top)")
     times = speed(course, release, args.speed) if args.speed else None
     if times:
         print(f"speed, {args.speed} notebooks, all pairs, one core: cold {times['cold']} s "

@@ -86,17 +86,40 @@ class DeadCode(ast.NodeTransformer):
         for statement in node.body:
             if self.rng.random() < 0.4 and not isinstance(statement, ast.Return):
                 self.count += 1
-                body.append(ast.parse(self.rng.choice([
-                    f"unused_{self.count} = {self.count} * 0",
-                    f"print('debug {self.count}')",
-                    f"tmp_{self.count} = len(str({self.count}))"])).body[0])
+                k = self.count   # dead stores, prints, and branches that never run but
+                body.extend(ast.parse(self.rng.choice([   # whose condition is not constant
+                    f"unused_{k} = {k} * 0",
+                    f"print('debug {k}')",
+                    f"tmp_{k} = len(str({k}))",
+                    f"if len(str({k})) > 99:\n    print('never')\n    flag_{k} = {k}",
+                    f"checks_{k} = [{k}]\nif not checks_{k}:\n    raise ValueError({k})",
+                ])).body)
             body.append(statement)
         node.body = body
         return node
 
 
 class Rewrite(ast.NodeTransformer):
-    """a @ b -> np.dot(a, b); x = x + e -> x += e; np.sum(a) / np.mean(a) -> a.sum() ..."""
+    """a @ b -> np.dot(a, b); x = x + e -> x += e; np.sum(a) / np.mean(a) -> a.sum();
+    `for i in range(n): body` -> `i = 0; while i < n: body; i += 1`."""
+
+    def __init__(self, rng):
+        self.rng = rng
+
+    def visit_For(self, node):
+        self.generic_visit(node)
+        iterator = node.iter
+        if not (isinstance(node.target, ast.Name) and isinstance(iterator, ast.Call)
+                and isinstance(iterator.func, ast.Name) and iterator.func.id == "range"
+                and len(iterator.args) == 1 and not node.orelse
+                and not any(isinstance(n, ast.Continue) for n in ast.walk(node))
+                and self.rng.random() < 0.7):
+            return node
+        name = node.target.id
+        start = ast.parse(f"{name} = 0").body[0]
+        step = ast.parse(f"{name} += 1").body[0]
+        test = ast.Compare(ast.Name(name, ast.Load()), [ast.Lt()], [iterator.args[0]])
+        return [start, ast.While(test, node.body + [step], [])]
 
     def visit_BinOp(self, node):
         self.generic_visit(node)
@@ -138,7 +161,7 @@ def disguise(original, level, rng, picks):
         name = rng.choice(["forward", "gradients", "loss"])
         cells[name] = rng.choice([v for v in FUNCTIONS[name] if v != picks[name]])
     if level >= 5:
-        transform(cells, Rewrite())
+        transform(cells, Rewrite(rng))
     if level >= 4:
         transform(cells, DeadCode(rng))
     if level >= 2:

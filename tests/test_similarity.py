@@ -238,3 +238,25 @@ def test_course_mode_compares_counted_attempts_with_grading_evidence(course, cla
     assert {first["a"], first["b"]} == {"ann", "bob"} and first["score"] == 1.0
     assert any("the same failure of test_gradients" in s for s in first["evidence"])
     assert len(report["pairs"]) == 3
+
+
+def test_the_same_free_text_answer_is_evidence(course, course_root, class_files, tmp_path,
+                                               capsys):
+    answer = ("Two sigmoid hidden units, because the red points lie between two parallel "
+              "lines, and one sigmoid output that ANDs the two half-planes.")
+
+    def answered(nb):
+        cell = next(c for c in nb["cells"]
+                    if c["metadata"].get("nbgrader", {}).get("grade_id") == "task3_architecture")
+        cell["source"] = answer
+
+    files = [notebook(course, solution_cells(
+        course_root / f"graders/ML06/variants/{name}.py"), tmp_path / f"{name}_answer.ipynb",
+        edit=answered) for name in ("momentum", "python_lists")]
+    code, out, err = run(capsys, "--json", "--all", "--files", *map(str, class_files + files))
+    assert code == 0, err
+    pair = next(p for p in json.loads(out)["pairs"]
+                if {p["a"], p["b"]} == {"momentum_answer", "python_lists_answer"})
+    assert any(s.startswith("identical free-text answer in markdown") and "parallel" in s
+               for s in pair["evidence"])
+    assert {"a_cell": "markdown 5", "b_cell": "markdown 5", "score": 1.0} in pair["cells"]

@@ -9,7 +9,7 @@ from .documents import Starter, load_document
 from .evidence import describe
 from .scoring import Comparison, clusters
 
-CLUSTER_SCORE = 0.5   # pairs at least this alike join a cluster
+CLUSTER_SCORE = 0.8   # pairs at least this alike join a cluster (honest pairs stay below)
 
 
 def compare(assignment, documents, starter_fps=frozenset(), *, top=None, behaviour=None):

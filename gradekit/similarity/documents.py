@@ -13,10 +13,10 @@ from pathlib import Path
 
 from ..storage import write_replace
 from ..submission import load_bytes
-from .fingerprints import fingerprints, stable_hash
+from .fingerprints import fingerprints, stable_hash, statement_fingerprints
 from .tokens import Context, cell_regions, parse_cell, statement_keys
 
-VERSION = "1"         # of the normalisation: a new one invalidates every cached document
+VERSION = "2"         # of the normalisation: a new one invalidates every cached document
 TEXT_K = 5            # words per fingerprint of a free-text answer
 WORD = re.compile(r"[\w.+-]+")
 
@@ -77,6 +77,7 @@ def build(cells, starter):
             for region in cell_regions(label, parsed[label], starter.statements, context):
                 fps = [[h, region.lines[a], region.lines[b]]
                        for h, a, b in fingerprints(region.tokens)]
+                fps += [[h, line, line] for h, line in statement_fingerprints(region.statements)]
                 regions.append({"cell": label, "name": region.name, "kind": "code",
                                 "fps": fps})
             continue

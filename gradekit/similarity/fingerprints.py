@@ -4,11 +4,16 @@ Every k-gram of a region's tokens is hashed with blake2b (stable across processe
 machines, unlike Python's salted hash(), so fingerprints can be cached and compared later);
 in each window of W consecutive k-gram hashes the smallest is kept.  Any run of at least
 K + W - 1 tokens that two regions share yields at least one common fingerprint.
+
+Statements inserted between copied ones (dead code a copier adds) break the k-grams that
+span them; so every statement of at least MIN_STATEMENT tokens is a fingerprint too, and a
+copy keeps those of every statement it kept, wherever it moved them.
 """
 from hashlib import blake2b
 
 K = 10   # tokens per k-gram: about one short statement
 W = 4    # k-grams per winnowing window
+MIN_STATEMENT = 5   # tokens a statement needs to be a fingerprint of its own (not `return x`)
 
 
 def stable_hash(text) -> int:
@@ -45,3 +50,9 @@ def winnow(hashes, w=W):
 def fingerprints(tokens):
     """Winnowed fingerprints of one region's tokens: [(hash, first index, last index)]."""
     return winnow(kgram_hashes(tokens))
+
+
+def statement_fingerprints(statements):
+    """[(hash, line)] of the statements [(tokens, line)] long enough to tell something."""
+    return [(stable_hash("stmt\x1f" + "\x1f".join(tokens)), line)
+            for tokens, line in statements if len(tokens) >= MIN_STATEMENT]

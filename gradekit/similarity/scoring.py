@@ -4,9 +4,14 @@ A fingerprint counts only if it is not the release's and not shared by most of t
 (code everyone writes alike, such as the sigmoid, proves nothing); a kept fingerprint
 weighs log(1 + N / df), N students of which df have it, so what only two students share
 weighs most.  A document's weight is the sum over its kept fingerprints; a pair scores the
-weight they share over the geometric mean of their weights: 1.0 for identical documents,
-0 when all they share is the starter.  Fingerprints are compared as sets per document, so
+weight they share over the smaller document's weight (see _denominators): 1.0 for
+identical documents, 0 when all they share is the starter.  Fingerprints are compared as sets per document, so
 the order of cells and functions does not matter.
+
+One function copied into work of one's own is diluted by the rest of the notebook, so a
+pair scores at least FUNCTION_SHARE times its best function match: the two functions'
+shared weight over the geometric mean of theirs, scaled down for functions lighter than
+FUNCTION_FLOOR of a typical document (a copied one-liner proves little).
 """
 import math
 from collections import defaultdict
@@ -16,6 +21,9 @@ from scipy import sparse
 
 MIN_COMMON = 4        # a fingerprint in fewer documents is never class boilerplate
 COMMON_SHARE = 0.5    # ... and in more than this share of them always is
+SMALL_SHARE = 0.5     # of the median document's weight: the least a score is divided by
+FUNCTION_SHARE = 0.6  # a pair scores at least this times its best function match
+FUNCTION_FLOOR = 0.15  # share of the median document's weight a function match needs
 
 
 class Comparison:
@@ -39,38 +47,71 @@ class Comparison:
         self.kept = [{h for h in fps if h in self.weight} for fps in sets]
         self.totals = np.array([sum(self.weight[h] for h in fps) for fps in self.kept])
         self.shared = self._shared_weights()
-        self._cell_weights = {}
+        with np.errstate(divide="ignore", invalid="ignore"):
+            whole = self.shared / self._denominators()
+        self.scores = np.minimum(np.maximum(np.nan_to_num(whole), self._function_matches()),
+                                 1.0)
+        np.fill_diagonal(self.scores, 1.0)
+        self._cell_weights, self._places = {}, {}
 
-    def _shared_weights(self):
-        """(N, N) array: the weight of the fingerprints each pair has in common."""
+    def _denominators(self):
+        """(N, N): what a pair's shared weight is divided by: the smaller document's
+        weight, so dead code added to a copy does not dilute it; but at least SMALL_SHARE
+        of the median document's (never more than the larger one's), so that a nearly
+        empty submission is not "contained" in every other."""
+        smaller = np.minimum.outer(self.totals, self.totals)
+        larger = np.maximum.outer(self.totals, self.totals)
+        floor = np.minimum(SMALL_SHARE * float(np.median(self.totals)), larger)
+        return np.maximum(smaller, floor)
+
+    def _shared(self, sets):
+        """Sparse (len(sets), len(sets)): the weight of the kept fingerprints each pair of
+        fingerprint sets has in common."""
         column = {h: c for c, h in enumerate(self.weight)}
         rows, cols = [], []
-        for row, fps in enumerate(self.kept):
+        for row, fps in enumerate(sets):
             rows += [row] * len(fps)
             cols += [column[h] for h in fps]
         weights = np.fromiter(self.weight.values(), float, len(column))
         matrix = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)),
-                                   shape=(len(self.ids), len(column)))
-        return (matrix.multiply(weights).tocsr() @ matrix.T).toarray()
+                                   shape=(len(sets), len(column)))
+        return matrix.multiply(weights).tocsr() @ matrix.T
+
+    def _shared_weights(self):
+        """(N, N) array: the weight of the fingerprints each pair has in common."""
+        return self._shared(self.kept).toarray()
+
+    def _function_matches(self):
+        """(N, N) array: FUNCTION_SHARE times each pair's best function match."""
+        owners, sets = [], []
+        for row, student in enumerate(self.ids):
+            for region in self.documents[student]["regions"]:
+                fps = {fp[0] for fp in region["fps"]} & self.kept[row]
+                if region["kind"] == "code" and region["name"] and fps:
+                    owners.append(row)
+                    sets.append(fps)
+        best = np.zeros((len(self.ids), len(self.ids)))
+        if not sets:
+            return best
+        owners = np.array(owners)
+        totals = np.array([sum(self.weight[h] for h in fps) for fps in sets])
+        shared = self._shared(sets).tocoo()
+        other = owners[shared.row] != owners[shared.col]
+        rows, cols, weight = shared.row[other], shared.col[other], shared.data[other]
+        floor = FUNCTION_FLOOR * float(np.median(self.totals))
+        match = weight / np.sqrt(totals[rows] * totals[cols]) * np.minimum(1.0, weight / floor)
+        np.maximum.at(best, (owners[rows], owners[cols]), FUNCTION_SHARE * match)
+        return best
 
     def score(self, i, j) -> float:
         """The score of documents i and j (indices into ids), in [0, 1]."""
-        if i == j:
-            return 1.0
-        denominator = math.sqrt(self.totals[i] * self.totals[j])
-        if denominator == 0:
-            return 0.0
-        return round(min(1.0, self.shared[i, j] / denominator), 4)
+        return round(float(self.scores[i, j]), 4)
 
     def ranked(self, top=None):
         """[(score, a, b)] for every pair (a < b by id), highest score first; `top`: the
         first ones only (ties broken by ids, so runs agree)."""
-        n = len(self.ids)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            scores = self.shared / np.sqrt(np.outer(self.totals, self.totals))
-        scores = np.nan_to_num(np.minimum(scores, 1.0))
-        upper = np.triu_indices(n, 1)
-        values = np.round(scores[upper], 4)
+        upper = np.triu_indices(len(self.ids), 1)
+        values = np.round(self.scores[upper], 4)
         order = np.lexsort((upper[1], upper[0], -values))
         if top is not None:
             order = order[:top]
@@ -80,20 +121,31 @@ class Comparison:
         """Where i and j match: [(region of i, region of j, shared weight, lines of i,
         lines of j)] for every pair of regions sharing a kept fingerprint, heaviest first.
         Lines are sorted lists of the lines the shared fingerprints cover."""
-        shared = self.kept[i] & self.kept[j]
-        if not shared:
-            return []
-        first = _region_hits(self.documents[self.ids[i]], shared)
-        second = _region_hits(self.documents[self.ids[j]], shared)
-        found = []
-        for a, hits_a in first.items():
-            for b, hits_b in second.items():
-                common = hits_a.keys() & hits_b.keys()
-                if common:
-                    weight = sum(self.weight[h] for h in common)
-                    found.append((a, b, weight, _lines(hits_a, common), _lines(hits_b, common)))
-        found.sort(key=lambda m: -m[2])
-        return found
+        places_a, places_b = self.places(i), self.places(j)
+        found = defaultdict(lambda: (set(), set(), set()))
+        for h in self.kept[i] & self.kept[j]:
+            for region_a, first_a, last_a in places_a[h]:
+                for region_b, first_b, last_b in places_b[h]:
+                    match = found[region_a, region_b]
+                    match[0].add(h)
+                    match[1].update(range(first_a, last_a + 1))
+                    match[2].update(range(first_b, last_b + 1))
+        return sorted(((a, b, sum(self.weight[h] for h in hashes), sorted(lines_a),
+                        sorted(lines_b))
+                       for (a, b), (hashes, lines_a, lines_b) in found.items()),
+                      key=lambda m: (-m[2], m[0], m[1]))
+
+    def places(self, i):
+        """{kept hash: [(region index, first line, last line)]} of document i (computed
+        once)."""
+        if i not in self._places:
+            places = defaultdict(list)
+            for number, region in enumerate(self.documents[self.ids[i]]["regions"]):
+                for h, first, last in region["fps"]:
+                    if h in self.weight:
+                        places[h].append((number, first, last))
+            self._places[i] = places
+        return self._places[i]
 
     def cell_weights(self, i):
         """{cell: weight of its kept fingerprints} of document i (computed once)."""
@@ -120,20 +172,6 @@ class Comparison:
                 rows.append({"a_cell": a, "b_cell": b, "score": round(value, 4)})
         rows.sort(key=lambda r: (-r["score"], r["a_cell"], r["b_cell"]))
         return rows
-
-
-def _region_hits(document, shared):
-    """{region index: {hash: (first line, last line)}} of the shared fingerprints."""
-    hits = defaultdict(dict)
-    for number, region in enumerate(document["regions"]):
-        for h, first, last in region["fps"]:
-            if h in shared:
-                hits[number][h] = (first, last)
-    return hits
-
-
-def _lines(hits, common):
-    return sorted({line for h in common for line in range(hits[h][0], hits[h][1] + 1)})
 
 
 def clusters(ids, pairs, threshold):

@@ -6,7 +6,7 @@ What a copier changes without changing the program must not change the stream:
 - spellings: `a @ b`, `np.dot(a, b)`, `np.matmul(a, b)` and `a.dot(b)` are one `MATMUL`;
   `x += y` is `x = x + y`; `a.sum()` is `sum(a)`, `np.sum(a)` too; `np.transpose(a)` is `a.T`;
   the operands of `+` and `*` are put in one order; comprehensions and loops that only
-  append are one `LOOP` form; `math.exp` and `np.exp` are `exp`;
+  append are one `LOOP` form, and so are `for i in range(n)` and its `while` spelling; `math.exp` and `np.exp` are `exp`;
 - noise: comments, formatting, docstrings, `pass`, `print(...)`, bare expressions,
   `if False:` blocks, code after `return`, and assignments inside a function to a name that
   nothing reads (dead code a copier inserts).
@@ -47,13 +47,15 @@ KEYWORDS = frozenset({"def", "return", "for", "while", "if", "else", "elif", "in
 class Region:
     """A function (or method) or the other code of one cell: tokens and their lines.
 
-    tokens: [str], lines: [int] of the same length (1-based, within the cell).
+    tokens: [str], lines: [int] of the same length (1-based, within the cell);
+    statements: [(tokens of one statement or loop/if header, its line)].
     """
 
     cell: str
     name: str = ""                      # function name; "" for a cell's top-level code
     tokens: list = field(default_factory=list)
     lines: list = field(default_factory=list)
+    statements: list = field(default_factory=list)
 
 
 def cell_regions(cell, blocks, starter=frozenset(), context=None):
@@ -82,6 +84,39 @@ def cell_regions(cell, blocks, starter=frozenset(), context=None):
     return [r for r in regions if r.tokens]
 
 
+def counting_loops(statements):
+    """`i = 0; while i < n: ...; i += 1` becomes `for i in range(n): ...` (statements
+    is a list of ast statements; a new list is returned, the nodes are not changed)."""
+    out, skip = [], False
+    for first, second in zip(statements, statements[1:] + [None]):
+        if skip:
+            skip = False
+            continue
+        loop = counting_loop(first, second)
+        out.append(loop or first)
+        skip = loop is not None
+    return out
+
+
+def counting_loop(start, loop):
+    """The For equivalent of `start` and `loop`, or None when they are not a counting loop."""
+    if not (isinstance(start, ast.Assign) and len(start.targets) == 1
+            and isinstance(start.targets[0], ast.Name) and isinstance(start.value, ast.Constant)
+            and start.value.value == 0 and isinstance(loop, ast.While) and not loop.orelse):
+        return None
+    name, test, step = start.targets[0].id, loop.test, loop.body[-1]
+    if not (isinstance(test, ast.Compare) and isinstance(test.left, ast.Name)
+            and test.left.id == name and len(test.ops) == 1 and isinstance(test.ops[0], ast.Lt)
+            and isinstance(step, ast.AugAssign) and isinstance(step.target, ast.Name)
+            and step.target.id == name and isinstance(step.op, ast.Add)
+            and isinstance(step.value, ast.Constant) and step.value.value == 1
+            and not any(isinstance(n, ast.Continue) for n in ast.walk(loop))):
+        return None
+    counter = ast.Call(ast.Name("range", ast.Load()), [test.comparators[0]], [])
+    return ast.For(ast.Name(name, ast.Store()), counter, loop.body[:-1], [],
+                   lineno=start.lineno)
+
+
 def lexed_region(cell, text):
     """Tokens of code that does not parse: names are `V` unless keywords or builtins."""
     region = Region(cell, "")
@@ -107,6 +142,7 @@ class Emitter:
         self.body(node.body, region, starter)
 
     def body(self, statements, region, starter):
+        statements = counting_loops(statements)
         for statement in statements:
             self.statement(statement, region, starter)
             if isinstance(statement, (ast.Return, ast.Raise, ast.Continue, ast.Break)):
@@ -123,6 +159,7 @@ class Emitter:
             return
         region.tokens += tokens
         region.lines += [node.lineno] * len(tokens)
+        region.statements.append((tuple(tokens), node.lineno))
 
     def compound(self, node, region, starter):
         head = []
@@ -142,6 +179,7 @@ class Emitter:
             head.append(type(node).__name__.upper())
         region.tokens += head
         region.lines += [node.lineno] * len(head)
+        region.statements.append((tuple(head), node.lineno))
         self.body(node.body, region, starter)
         for name in ("orelse", "finalbody"):
             if getattr(node, name, None):
@@ -160,9 +198,10 @@ class Emitter:
                     and value.func.id in ("print", "display"):
                 return True
             return not isinstance(value, (ast.Call, ast.Await, ast.Yield))
-        if isinstance(node, ast.If) and isinstance(node.test, ast.Constant) \
-                and not node.test.value and not node.orelse:
-            return True
+        if isinstance(node, ast.If) and not node.orelse and (
+                isinstance(node.test, ast.Constant) and not node.test.value
+                or all(self.is_noise(n, top) for n in node.body)):
+            return True   # never runs, or does nothing but print
         if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             names = [t.id for t in targets if isinstance(t, ast.Name)]
