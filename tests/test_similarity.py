@@ -260,3 +260,23 @@ def test_the_same_free_text_answer_is_evidence(course, course_root, class_files,
     assert any(s.startswith("identical free-text answer in markdown") and "parallel" in s
                for s in pair["evidence"])
     assert {"a_cell": "markdown 5", "b_cell": "markdown 5", "score": 1.0} in pair["cells"]
+
+
+def test_side_by_side_aligns_the_matched_functions(course, course_root, tmp_path):
+    """What a page showing two notebooks needs: matched passages, cell and lines each side."""
+    from gradekit.similarity import Comparison, load_document, side_by_side
+    from gradekit.similarity_command import starter_of
+    cells = solution_cells(course_root / "reference/ML06/mlp.py")
+    moved = dict(cells, gradients=cells["train"], train=cells["gradients"])
+    starter = starter_of(course, "ML06")
+    documents = {}
+    for name, content in (("a", cells), ("b", moved)):
+        path = notebook(course, content, tmp_path / f"{name}.ipynb")
+        documents[name] = load_document(path.name, path.read_bytes(), starter)
+    passages = side_by_side(Comparison(documents, starter.fingerprints()), "a", "b")
+    gradients = next(p for p in passages if p["a_function"] == "gradients")
+    assert gradients["b_function"] == "gradients" and gradients["a_cell"] == "cell 17"
+    assert gradients["b_cell"] == "cell 19"   # where b put it
+    assert gradients["a_lines"] == gradients["b_lines"] and len(gradients["a_lines"]) > 5
+    assert [p["weight"] for p in passages] == sorted((p["weight"] for p in passages),
+                                                     reverse=True)

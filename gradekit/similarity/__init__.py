@@ -38,9 +38,10 @@ def side_by_side(comparison, a, b):
     regions_a = comparison.documents[a]["regions"]
     regions_b = comparison.documents[b]["regions"]
     return [{"a_cell": regions_a[x]["cell"], "a_function": regions_a[x]["name"],
-             "a_lines": lines_a, "b_cell": regions_b[y]["cell"],
-             "b_function": regions_b[y]["name"], "b_lines": lines_b, "weight": weight}
-            for x, y, weight, lines_a, lines_b in comparison.matches(i, j)]
+             "a_lines": comparison.covered(i, x, hashes), "b_cell": regions_b[y]["cell"],
+             "b_function": regions_b[y]["name"], "b_lines": comparison.covered(j, y, hashes),
+             "weight": round(weight, 3)}
+            for x, y, weight, hashes in comparison.matches(i, j)]
 
 
 __all__ = ["Comparison", "Starter", "compare", "load_document", "side_by_side"]

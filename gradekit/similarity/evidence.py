@@ -38,12 +38,14 @@ def describe(comparison, i, j, matched, behaviour=None):
         if only_them:
             sentences.append(f"{only_them} shared fingerprints that no other submission has")
     code = [m for m in matched if doc_a["regions"][m[0]]["kind"] == "code"]
-    for region_a, region_b, weight, lines_a, lines_b in code[:SHOWN_MATCHES]:
+    for region_a, region_b, weight, hashes in code[:SHOWN_MATCHES]:
+        lines_a = comparison.covered(i, region_a, hashes)
+        lines_b = comparison.covered(j, region_b, hashes)
         sentences.append(
             f"{where(doc_a['regions'][region_a], lines_a)} matches "
             f"{where(doc_b['regions'][region_b], lines_b)} "
             f"({100 * weight / shared:.0f} % of what they share)")
-    for region_a, region_b, _, _, _ in matched:
+    for region_a, region_b, _, _ in matched:
         first, second = doc_a["regions"][region_a], doc_b["regions"][region_b]
         if first["kind"] == "text" and second["kind"] == "text":
             text_a, text_b = doc_a["texts"][first["cell"]], doc_b["texts"][second["cell"]]

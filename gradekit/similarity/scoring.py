@@ -118,22 +118,23 @@ class Comparison:
         return [(float(values[k]), int(upper[0][k]), int(upper[1][k])) for k in order]
 
     def matches(self, i, j):
-        """Where i and j match: [(region of i, region of j, shared weight, lines of i,
-        lines of j)] for every pair of regions sharing a kept fingerprint, heaviest first.
-        Lines are sorted lists of the lines the shared fingerprints cover."""
+        """Where i and j match: [(region of i, region of j, shared weight, shared hashes)]
+        for every pair of regions sharing a kept fingerprint, heaviest first (covered()
+        gives the lines)."""
         places_a, places_b = self.places(i), self.places(j)
-        found = defaultdict(lambda: (set(), set(), set()))
+        found = defaultdict(set)
         for h in self.kept[i] & self.kept[j]:
-            for region_a, first_a, last_a in places_a[h]:
-                for region_b, first_b, last_b in places_b[h]:
-                    match = found[region_a, region_b]
-                    match[0].add(h)
-                    match[1].update(range(first_a, last_a + 1))
-                    match[2].update(range(first_b, last_b + 1))
-        return sorted(((a, b, sum(self.weight[h] for h in hashes), sorted(lines_a),
-                        sorted(lines_b))
-                       for (a, b), (hashes, lines_a, lines_b) in found.items()),
+            for region_a, _, _ in places_a[h]:
+                for region_b, _, _ in places_b[h]:
+                    found[region_a, region_b].add(h)
+        return sorted(((a, b, sum(self.weight[h] for h in hashes), hashes)
+                       for (a, b), hashes in found.items()),
                       key=lambda m: (-m[2], m[0], m[1]))
+
+    def covered(self, i, region, hashes):
+        """The sorted lines of document i's region that fingerprints `hashes` cover."""
+        return sorted({line for h in hashes for number, first, last in self.places(i)[h]
+                       if number == region for line in range(first, last + 1)})
 
     def places(self, i):
         """{kept hash: [(region index, first line, last line)]} of document i (computed
@@ -163,7 +164,7 @@ class Comparison:
         regions_a = self.documents[self.ids[i]]["regions"]
         regions_b = self.documents[self.ids[j]]["regions"]
         totals_a, totals_b, shared = self.cell_weights(i), self.cell_weights(j), defaultdict(float)
-        for a, b, weight, _, _ in matched:
+        for a, b, weight, _ in matched:
             shared[regions_a[a]["cell"], regions_b[b]["cell"]] += weight
         rows = []
         for (a, b), weight in shared.items():
