@@ -7,7 +7,7 @@ QUOTE = 90               # characters of a quoted answer or failure
 
 
 def where(region, lines):
-    """ "function `gradients` (cell 17, lines 3-14)" or "cell 4 (lines 1-2)"."""
+    """ "function `fit` (cell 17, lines 3-14)" or "cell 4 (lines 1-2)"."""
     span = f"line {lines[0]}" if lines[0] == lines[-1] else f"lines {lines[0]}-{lines[-1]}"
     if region["kind"] == "text":
         return f"{region['cell']}"

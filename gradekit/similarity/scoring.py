@@ -1,7 +1,7 @@
 """Scores of every pair of a class's documents, and where two documents match.
 
 A fingerprint counts only if it is not the release's and not shared by most of the class
-(code everyone writes alike, such as the sigmoid, proves nothing); a kept fingerprint
+(code everyone writes alike, such as a one-line formula, proves nothing); a kept fingerprint
 weighs log(1 + N / df), N students of which df have it, so what only two students share
 weighs most.  A document's weight is the sum over its kept fingerprints; a pair scores the
 weight they share over the smaller document's weight (see _denominators): 1.0 for
