@@ -46,6 +46,7 @@ class Comparison:
         self.common = {h for h, d in df.items() if d > common}
         self.kept = [{h for h in fps if h in self.weight} for fps in sets]
         self.totals = np.array([sum(self.weight[h] for h in fps) for fps in self.kept])
+        self.median = float(np.median(self.totals)) if n else 0.0
         self.shared = self._shared_weights()
         with np.errstate(divide="ignore", invalid="ignore"):
             whole = self.shared / self._denominators()
@@ -61,7 +62,7 @@ class Comparison:
         empty submission is not "contained" in every other."""
         smaller = np.minimum.outer(self.totals, self.totals)
         larger = np.maximum.outer(self.totals, self.totals)
-        floor = np.minimum(SMALL_SHARE * float(np.median(self.totals)), larger)
+        floor = np.minimum(SMALL_SHARE * self.median, larger)
         return np.maximum(smaller, floor)
 
     def _shared(self, sets):
@@ -98,7 +99,7 @@ class Comparison:
         shared = self._shared(sets).tocoo()
         other = owners[shared.row] != owners[shared.col]
         rows, cols, weight = shared.row[other], shared.col[other], shared.data[other]
-        floor = FUNCTION_FLOOR * float(np.median(self.totals))
+        floor = FUNCTION_FLOOR * self.median
         match = weight / np.sqrt(totals[rows] * totals[cols]) * np.minimum(1.0, weight / floor)
         np.maximum.at(best, (owners[rows], owners[cols]), FUNCTION_SHARE * match)
         return best
