@@ -33,7 +33,7 @@ from similarity_solutions import FUNCTIONS
 
 from gradekit.course import Course
 from gradekit.similarity import compare, load_document
-from gradekit.similarity_command import starter_of
+from gradekit.similarity.sources import starter_of
 
 
 def notebook(cells, release):

@@ -9,19 +9,10 @@ import sys
 from pathlib import Path
 
 from .course import Course, CourseError
-from .similarity import Starter, compare, load_document
-from .similarity.sources import counted_attempts, failures, given_files, read_source
-from .submission import Rejected
+from .similarity import compare
+from .similarity.sources import load_class
 
 TOP = 20
-
-
-def starter_of(course, assignment):
-    """The Starter of the assignment's released notebook (empty when there is none)."""
-    released = sorted(course.release_dir(assignment).glob("*.ipynb"))
-    if not released:
-        return Starter()
-    return Starter(released[0].read_bytes(), released[0].name)
 
 
 def main(*, assignment: str, files=None, course_root: Path = Path("."), as_json=False,
@@ -30,29 +21,17 @@ def main(*, assignment: str, files=None, course_root: Path = Path("."), as_json=
     course.assignment(assignment)
     if top is not None and top < 1:
         raise CourseError("--top must be at least 1")
-    sources = given_files(files) if files else counted_attempts(course, assignment)
-    starter = starter_of(course, assignment)
-    cache = course.root / ".gradekit" / "similarity"
-    documents, behaviour = {}, {}
-    for source in sources:
-        try:
-            documents[source.student] = load_document(
-                source.filename, read_source(source), starter, cache,
-                helpers=course.public_files(assignment))
-        except Rejected as exc:
-            if files:   # the user named it: they must know at once
-                raise CourseError(f"{source.path}: {exc}") from None
-            print(f"gradekit: warning: {source.student}'s counted attempt of {assignment} "
-                  f"cannot be read ({exc}); left out", file=sys.stderr)
-            continue
-        behaviour[source.student] = failures(source.report)
-    report = compare(assignment, documents, starter.fingerprints(),
+    loaded = load_class(course, assignment, files)
+    for student, reason in loaded.unreadable:
+        print(f"gradekit: warning: {student}'s counted attempt of {assignment} cannot be "
+              f"read ({reason}); left out", file=sys.stderr)
+    report = compare(assignment, loaded.documents, loaded.starter.fingerprints(),
                      top=None if all_pairs else top,
-                     behaviour=behaviour if any(behaviour.values()) else None)
+                     behaviour=loaded.behaviour if any(loaded.behaviour.values()) else None)
     if as_json:
         print(json.dumps(report, indent=2))
     else:
-        print(to_text(report, len(documents)))
+        print(to_text(report, len(loaded.documents)))
     return 0
 
 

@@ -265,7 +265,7 @@ def test_the_same_free_text_answer_is_evidence(course, course_root, class_files,
 def test_side_by_side_aligns_the_matched_functions(course, course_root, tmp_path):
     """What a page showing two notebooks needs: matched passages, cell and lines each side."""
     from gradekit.similarity import Comparison, load_document, side_by_side
-    from gradekit.similarity_command import starter_of
+    from gradekit.similarity.sources import starter_of
     cells = solution_cells(course_root / "reference/ML06/mlp.py")
     moved = dict(cells, gradients=cells["train"], train=cells["gradients"])
     starter = starter_of(course, "ML06")

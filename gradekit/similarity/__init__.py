@@ -2,8 +2,9 @@
 
 documents.py turns each file into fingerprinted regions (tokens.py normalises the code,
 fingerprints.py winnows it), scoring.py weighs what pairs share, evidence.py says it in
-words.  `compare` is the whole run: the pinned JSON of `gradekit similarity --json`;
-`side_by_side` is what a page showing two notebooks needs.
+words.  sources.load_class loads a class (counted attempts or given files); `compare` is
+the whole run: the pinned JSON of `gradekit similarity --json`; `side_by_side` is what a
+page showing two notebooks needs.
 """
 from .documents import Starter, load_document
 from .evidence import describe

@@ -7,12 +7,13 @@ grading found (behavioural evidence: what the student's functions computed, as p
 written by the graders; nothing is run here).
 """
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..course import CourseError
 from ..storage import read_json_lines
-from ..submission import read_upload
+from ..submission import Rejected, read_upload
+from .documents import Starter, load_document
 
 
 @dataclass
@@ -23,6 +24,45 @@ class Source:
     filename: str        # the name it was uploaded as (its suffix says how to load it)
     path: Path
     report: Path | None = None   # the grading report beside an archived attempt
+
+
+@dataclass
+class Loaded:
+    """A class ready to compare: {student: document}, {student: failed (test, output)},
+    the release's Starter, and [(student, reason)] of counted attempts left out."""
+
+    documents: dict = field(default_factory=dict)
+    behaviour: dict = field(default_factory=dict)
+    starter: Starter = field(default_factory=Starter)
+    unreadable: list = field(default_factory=list)
+
+
+def load_class(course, assignment, files=None) -> Loaded:
+    """Every student's counted attempt (or `files`, see given_files), fingerprinted with
+    the cache under .gradekit/similarity/.  A named file that cannot be loaded is a
+    CourseError; a counted attempt that cannot is left out and listed in `unreadable`."""
+    loaded = Loaded(starter=starter_of(course, assignment))
+    cache = course.root / ".gradekit" / "similarity"
+    for source in given_files(files) if files else counted_attempts(course, assignment):
+        try:
+            loaded.documents[source.student] = load_document(
+                source.filename, read_upload(source.path), loaded.starter, cache,
+                helpers=course.public_files(assignment))
+        except Rejected as exc:
+            if files:   # the user named it: they must know at once
+                raise CourseError(f"{source.path}: {exc}") from None
+            loaded.unreadable.append((source.student, str(exc)))
+            continue
+        loaded.behaviour[source.student] = failures(source.report)
+    return loaded
+
+
+def starter_of(course, assignment):
+    """The Starter of the assignment's released notebook (empty when there is none)."""
+    released = sorted(course.release_dir(assignment).glob("*.ipynb"))
+    if not released:
+        return Starter()
+    return Starter(released[0].read_bytes(), released[0].name)
 
 
 def counted_attempts(course, assignment):
@@ -59,11 +99,6 @@ def given_files(paths):
         seen[path.stem] = path
         sources.append(Source(path.stem, path.name, path))
     return sources
-
-
-def read_source(source):
-    """The bytes of a source; Rejected when it cannot be read or is too large."""
-    return read_upload(source.path)
 
 
 def failures(report_path):
