@@ -48,6 +48,11 @@ class Attempt:
         return self.status == "graded" and self.recorded is False
 
     @property
+    def stage(self):
+        """Where an attempt to grade is (to_grade): queued, grading or unrecorded."""
+        return "unrecorded" if self.unrecorded else self.status
+
+    @property
     def key(self):
         return (self.assignment, self.student, self.number)
 
@@ -60,6 +65,11 @@ _COLUMNS = [f.name for f in fields(Attempt)]
 
 def _now():
     return datetime.now(timezone.utc).isoformat()
+
+
+def seconds_since(stamp) -> float:
+    """Seconds from an ISO time stamp (received, updated) until now."""
+    return (datetime.now(timezone.utc) - datetime.fromisoformat(stamp)).total_seconds()
 
 
 def _row(record) -> Attempt:

@@ -3,10 +3,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from .course import CourseError
-from .errors import NotGradedYet, SandboxError
+from .errors import EngineBug, Exit, OurFailure, UsageError, crash_log
 
-EXIT_USAGE, EXIT_INTERNAL = 2, 3
+EXIT_USAGE, EXIT_INTERNAL = Exit.USAGE, Exit.OURS   # importable names of earlier releases
 
 
 def build_parser():
@@ -147,36 +146,31 @@ def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
         return dispatch(args)
-    except CourseError as exc:
+    except UsageError as exc:   # bad input or usage (CourseError, Rejected)
         print(f"gradekit: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except (SandboxError, NotGradedYet) as exc:   # ours; the message names the fix or what next
+        return exc.exit
+    except EngineBug as exc:   # a bug of ours met while grading: the tracebacks in a file
+        log = crash_log(f"{exc}\n\n{exc.details}")
+        print(f"gradekit: internal error: {str(exc).splitlines()[0]} (details in {log})",
+              file=sys.stderr)
+        return exc.exit
+    except OurFailure as exc:   # ours (SandboxError, NotGradedYet): names the fix or what next
         print(f"gradekit: {exc}", file=sys.stderr)
-        return EXIT_INTERNAL
+        return exc.exit
     except RuntimeError as exc:   # grading infrastructure (graders, server) failed
         print(f"gradekit: internal error: {str(exc).splitlines()[0]}", file=sys.stderr)
-        return EXIT_INTERNAL
+        return Exit.OURS
     except KeyboardInterrupt:
         print("gradekit: interrupted", file=sys.stderr)
-        return 130
+        return Exit.INTERRUPTED
     except BrokenPipeError:   # e.g. `gradekit grade ... | head`: the reader left, not an error
         sys.stderr.close()
-        return 0
+        return Exit.DONE
     except Exception as exc:   # a bug of ours: one line for the user, the traceback in a file
         log = crash_log()
         print(f"gradekit: internal error: {type(exc).__name__}: {str(exc)[:200]} "
               f"(details in {log})", file=sys.stderr)
-        return EXIT_INTERNAL
-
-
-def crash_log():
-    """Write the current traceback to a file in the temporary folder; return its path."""
-    import tempfile
-    import traceback
-    with tempfile.NamedTemporaryFile("w", prefix="gradekit-crash-", suffix=".log",
-                                     delete=False) as handle:
-        traceback.print_exc(file=handle)
-    return handle.name
+        return Exit.OURS
 
 
 if __name__ == "__main__":

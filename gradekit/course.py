@@ -4,6 +4,7 @@ import shutil
 from functools import lru_cache
 from pathlib import Path
 
+from .errors import UsageError
 from .settings import Settings, SettingsError, parse, read_toml
 
 ASSIGNMENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -13,7 +14,7 @@ COURSE_PARTS = ("nbgrader_config.py", "gradekit.toml", "source", "release", "gra
                 "reference", "data")
 
 
-class CourseError(ValueError):
+class CourseError(UsageError, ValueError):
     """The course folder or an assignment in it is missing or broken."""
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .course import Course, CourseError
 from .database import configured_url
+from .doctor_isolation import check_isolation
 
 EXIT_OK, EXIT_BROKEN = 0, 1
 # the newest Python that .ci/run tests (the oldest is pyproject's requires-python)
@@ -207,6 +208,39 @@ def check_services(found, root):
                                     "uploads wait in the queue until one runs")
 
 
+IN_FLIGHT_SHOWN = 5   # the oldest attempts in flight named one per line
+
+
+def check_in_flight(found, root):
+    """Attempts received and not yet graded and recorded (queued, grading, unrecorded), with
+    their age, the oldest first; with a broker, who holds each one's lease.  Never FAIL:
+    attempts waiting say nothing about whether grading works here; warn for those no queue
+    holds any more (a lapsed lease: a sweeper publishes them again) and the unrecorded."""
+    from . import attempts
+    from .dispatch.leases import lease_states
+    course = Course(root)
+    if not configured_url(course) and not (course.root / ".gradekit" / "service.db").exists():
+        return   # no service or queue ever ran here: nothing can be in flight
+    try:
+        rows = attempts.to_grade(course)
+    except Exception as exc:   # the database: check_services says why
+        said = (str(exc) or type(exc).__name__).splitlines()[0][:200]
+        found.warn("in flight", f"not readable ({said})")
+        return
+    stages = {stage: [r for r in rows if r.stage == stage]
+              for stage in ("queued", "grading", "unrecorded")}
+    found.ok("in flight", ", ".join(
+        f"{len(group)} {stage}" + (f" (oldest {attempts.seconds_since(group[0].received):.0f} s)"
+                                   if group else "") for stage, group in stages.items()))
+    shown = rows[:IN_FLIGHT_SHOWN]
+    leases = lease_states(course, [r.key for r in shown]) or [("", False)] * len(shown)
+    for row, (lease, lost) in zip(shown, leases):
+        (found.warn if lost or row.stage == "unrecorded" else found.ok)("in flight", (
+            f"{row.assignment}/{row.student} attempt {row.number} {row.stage} for "
+            f"{attempts.seconds_since(row.updated):.0f} s, received "
+            f"{attempts.seconds_since(row.received):.0f} s ago{lease}"))
+
+
 def main(*, course_root: Path = Path(".")) -> int:
     """Print the findings; exit 0 when grading will work here, 1 when it will not."""
     found = Findings()
@@ -215,8 +249,10 @@ def main(*, course_root: Path = Path(".")) -> int:
     check_bubblewrap(found)
     check_host(found)
     check_sandbox(found, sandbox_modules(Course(course_root), found))
+    check_isolation(found)
     check_course(found, course_root)
     check_services(found, course_root)
+    check_in_flight(found, course_root)
     if shutil.which("gradekit") is None:
         found.warn("PATH", "the gradekit command is not on PATH (activate the environment)")
     print("grading will NOT work here: fix the FAIL lines above" if found.broken

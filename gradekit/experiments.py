@@ -4,9 +4,8 @@ Experiment cells only train and plot for the student's eyes (grading.toml experi
 and are most of a notebook's run time; a cell whose names another cell needs still runs.
 """
 import ast
-import symtable
 
-from .pyparse import parse
+from .pyparse import parse, symbols
 
 
 def experiments_to_skip(cells, experiments, api):
@@ -14,20 +13,31 @@ def experiments_to_skip(cells, experiments, api):
 
     A cell stays if it defines, imports, mutates attributes or items, assigns an API name, or
     assigns a name that a staying cell reads (at top level or inside a function body);
-    repeated until nothing changes.  Cells of unknown structure (syntax errors) stay.
+    a cell that stays for that reason makes the names it reads needed too.  Cells of unknown
+    structure (syntax errors) stay.  Each cell is analysed once and each name followed once,
+    so the work is linear in the notebook's size.  Every cell is analysed, experiments or
+    not, so a cell nested too deep for the compiler raises TooDeep whatever the notebook.
     """
-    assigned = {label: bound_names(source, api) for label, source, grade_id in cells
+    reads = {label: read_names(source, label) for label, source, _ in cells}
+    assigned = {label: bound_names(source, api, label) for label, source, grade_id in cells
                 if grade_id in experiments}
     candidates = {label for label, names in assigned.items() if names is not None}
-    while True:
-        read = set()
-        for label, source, _ in cells:
-            if label not in candidates:
-                read |= read_names(source)
-        needed = {label for label in candidates if assigned[label] & read}
-        if not needed:
-            return candidates
-        candidates -= needed
+    binders = {}   # name -> candidate cells that assign it
+    for label in candidates:
+        for name in assigned[label]:
+            binders.setdefault(name, []).append(label)
+    pending = [name for label in reads if label not in candidates for name in reads[label]]
+    seen = set()
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for label in binders.get(name, ()):
+            if label in candidates:
+                candidates.discard(label)
+                pending += reads[label]
+    return candidates
 
 
 UNSAFE = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom,
@@ -35,10 +45,10 @@ UNSAFE = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.I
 UNSAFE_CALLS = {"exec", "eval", "globals", "setattr", "__import__", "get_ipython", "vars"}
 
 
-def bound_names(source, api):
+def bound_names(source, api, label="cell"):
     """Global names a cell binds, or None when it must run (defs, imports, mutation...)."""
     try:
-        tree = parse(source)
+        tree = parse(source, label)
     except SyntaxError:
         return None
     names = set()
@@ -55,10 +65,10 @@ def bound_names(source, api):
     return None if names & api else names
 
 
-def read_names(source):
+def read_names(source, label="cell"):
     """Global names a cell reads: at top level, or inside function bodies (not their locals)."""
     try:
-        tables = [symtable.symtable(source, "cell", "exec")]
+        tables = [symbols(source, label)]
     except SyntaxError:
         return set()
     names = set()

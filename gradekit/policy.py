@@ -6,6 +6,7 @@
     max_uploads = 30                        # accepted uploads per student (0 = unlimited)
     min_interval_s = 30                     # seconds between a student's uploads
     counts = "latest"                       # which attempt goes to the gradebook: latest|best
+    free_errors = 3                         # "error" attempts per student that use no upload
 """
 import math
 from dataclasses import dataclass
@@ -24,6 +25,26 @@ class Policy:
     max_uploads: int = 0
     min_interval_s: float = 0.0
     counts: str = "latest"
+    free_errors: int = 3
+
+    def uploads_used(self, outcomes) -> list[bool]:
+        """Which of a student's attempts use up an upload, given each one's outcome in
+        order ("refused", "error", anything else).  Refused ones never do; those our
+        infrastructure failed to grade do not either, up to `free_errors` of them: later
+        ones do, so that errors can never buy unlimited uploads."""
+        used, errors = [], 0
+        for outcome in outcomes:
+            errors += outcome == "error"
+            used.append(outcome != "refused" and (outcome != "error" or
+                                                  errors > self.free_errors))
+        return used
+
+    def charges_error(self, earlier_errors: int) -> str:
+        """What a student is told of one more "error" attempt after `earlier_errors`."""
+        if earlier_errors < self.free_errors:
+            return "no points taken, no upload used up"
+        return (f"no points taken, but it uses up an upload: more than {self.free_errors} "
+                "of your uploads could not be graded (the instructors see them)")
 
     def penalty(self, submitted: datetime, max_score: float) -> float:
         """Points taken off an upload at `submitted` (UTC-aware)."""

@@ -19,13 +19,14 @@ from datetime import datetime
 from typing import NamedTuple
 
 from . import attempts, gradebook
+from .errors import Exit
 from .policy import load_policy
 from .report import to_gradescope, to_text
 from .storage import append_json_line, locked, read_json_lines, write_replace
 from .submission import Rejected, load_bytes
 from .submitted import place
 
-EXIT_GRADED, EXIT_REJECTED, EXIT_REFUSED = 0, 2, 4
+EXIT_GRADED, EXIT_REJECTED, EXIT_REFUSED = Exit.DONE, Exit.USAGE, Exit.REFUSED
 MAX_TRIES = 3   # gradings our infrastructure failed before the attempt is marked "error"
 
 
@@ -64,11 +65,11 @@ def grade_attempt(course, assignment, student, number, *, grader, loaded=None,
     try:
         result = grader.grade(row.filename, data, loaded=loaded, student=student,
                               attempt=number, archive=row.archive)
-    except RuntimeError as exc:   # ours, not the student's: no score, no upload used up
+    except RuntimeError as exc:   # ours (errors.OurFailure), not the student's: no score
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         if finishing:   # the grade stands; the next recovery tries again
             raise
-        if last_try or row.tries + 1 >= MAX_TRIES:
+        if last_try or row.tries + 1 >= MAX_TRIES or not getattr(exc, "retry", True):
             give_up(course, row, reason)
         else:
             attempts.set_status(course, row.key, "queued", reason=reason)
@@ -79,11 +80,15 @@ def grade_attempt(course, assignment, student, number, *, grader, loaded=None,
 
 def give_up(course, row, reason):
     """Our infrastructure failed this attempt for the last time: "error" in the database and
-    the attempts log, for the instructor; no score, and no upload used up (upload.receive
-    does not count attempts with an "error" event)."""
-    append_json_line((course.root / row.archive).parent / "attempts.jsonl", {
-        "event": "error", "attempt": row.number, "archive": row.archive.rsplit("/", 1)[-1],
-        "reason": reason})
+    the attempts log, for the instructor; no score, and no upload used up unless the student
+    had more such attempts than the policy's free_errors (Policy.uploads_used)."""
+    log = (course.root / row.archive).parent / "attempts.jsonl"
+    with locked(log.parent / ".lock"):
+        earlier = {r["attempt"] for r in read_json_lines(log)
+                   if r["event"] == "error" and r["attempt"] != row.number}
+        reason = f"{reason} ({load_policy(course, row.assignment).charges_error(len(earlier))})"
+        append_json_line(log, {"event": "error", "attempt": row.number,
+                               "archive": row.archive.rsplit("/", 1)[-1], "reason": reason})
     attempts.set_status(course, row.key, "error", reason=reason)
 
 

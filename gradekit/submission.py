@@ -1,29 +1,35 @@
 """Load an uploaded file (.ipynb, .py or .zip) into code units, without running any of it.
 
 A unit is one notebook cell or one top-level statement of a script: the sandbox runs them one
-by one, so a unit that raises does not stop the others from defining their names.
+by one, so a unit that raises does not stop the others from defining their names.  Every
+step here is linear in the upload's size, within the caps of bounds.py.
 """
 import hashlib
 import io
-import json
 import re
 import stat
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
+from .bounds import (MAX_UPLOAD_BYTES, MAX_ZIP_MEMBERS, Rejected, check_notebook_size,
+                     check_source, check_statements, check_zip_member, check_zip_solution,
+                     load_json)
 from .experiments import experiments_to_skip
 from .notebook_reader import read_v4
-from .pyparse import parse
+from .pyparse import TooDeep, parse
 
-MAX_UPLOAD_BYTES = 5 << 20
-MAX_ZIP_TOTAL = 20 << 20
-MAX_ZIP_MEMBERS = 200
 SKIPPED_IN_ZIP = ("__MACOSX/", ".ipynb_checkpoints/")
 
 
-class Rejected(ValueError):
-    """The upload cannot be graded at all; the message is the one-line reason."""
+class Unit(NamedTuple):
+    """One cell or top-level statement; `line` is where its source starts in the uploaded
+    script (the sandbox numbers its lines from there, so tracebacks name the file's lines)."""
+
+    label: str
+    source: str
+    line: int = 1
 
 
 @dataclass
@@ -33,7 +39,7 @@ class Submission:
     filename: str
     sha256: str
     kind: str                                   # "ipynb" or "py": the code actually graded
-    units: list = field(default_factory=list)   # [(label, source)]
+    units: list = field(default_factory=list)   # [Unit]
     notebook: object = None                     # the nbformat notebook, for ipynb uploads
     source: str = ""                            # the script's text, for py uploads
 
@@ -70,13 +76,18 @@ def load_bytes(filename, data, *, helpers=(), experiments=(), api=()):
     if suffix == ".zip":
         filename, data = unzip_one(data, helpers)
         suffix = PurePosixPath(filename).suffix.lower()
-    if suffix == ".ipynb":
-        notebook = read_notebook(data)
-        return Submission(filename, digest, "ipynb",
-                          notebook_units(notebook, experiments, api), notebook)
-    if suffix == ".py":
-        text = decode_text(data)
-        return Submission(filename, digest, "py", script_units(text), source=text)
+    try:
+        if suffix == ".ipynb":
+            notebook = read_notebook(data)
+            return Submission(filename, digest, "ipynb",
+                              notebook_units(notebook, experiments, api), notebook)
+        if suffix == ".py":
+            text = decode_text(data)
+            check_source(filename, text)
+            return Submission(filename, digest, "py", script_units(text, filename),
+                              source=text)
+    except TooDeep as exc:
+        raise Rejected(str(exc)) from None
     raise Rejected(f"unsupported file type {suffix or '(none)'!r}: upload .ipynb, .py or .zip")
 
 
@@ -96,8 +107,10 @@ def unzip_one(data, helpers):
         raise Rejected("not a valid zip file") from None
     if len(members) > MAX_ZIP_MEMBERS:
         raise Rejected(f"zip holds more than {MAX_ZIP_MEMBERS} files")
-    candidates = []
+    candidates, unpacked = [], 0
     for member in members:
+        unpacked += member.file_size
+        check_zip_member(member, unpacked)
         name = member.filename
         parts = PurePosixPath(name.replace("\\", "/")).parts
         if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts:
@@ -116,12 +129,14 @@ def unzip_one(data, helpers):
         names = ", ".join(sorted(m.filename for m in chosen))
         raise Rejected(f"zip holds several candidate solutions ({names}); upload exactly one")
     member = chosen[0]
+    check_zip_solution(member)
     if member.file_size > MAX_UPLOAD_BYTES:
         raise Rejected(f"{member.filename} in the zip is larger than {MAX_UPLOAD_BYTES >> 20} MB")
     try:
         with archive.open(member) as handle:       # read at most the cap: a bomb stops here
             content = handle.read(MAX_UPLOAD_BYTES + 1)
-    except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError, ValueError,
+            RuntimeError) as exc:   # RuntimeError: zipfile's "password required"
         raise Rejected(f"cannot unpack {member.filename}: {exc}") from None
     if len(content) > MAX_UPLOAD_BYTES:
         raise Rejected(f"{member.filename} in the zip unpacks to more than "
@@ -132,12 +147,10 @@ def unzip_one(data, helpers):
 def read_notebook(data):
     """Parse and validate a notebook; nbformat 3 is converted to 4."""
     text = decode_text(data)
-    try:
-        raw = json.loads(text)
-    except ValueError as exc:
-        raise Rejected(f"notebook is not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    raw = load_json(text)
     if not isinstance(raw, dict) or "nbformat" not in raw or "cells" not in raw and "worksheets" not in raw:
         raise Rejected("JSON file is not a Jupyter notebook (no nbformat/cells)")
+    check_notebook_size(raw)
     notebook = read_v4(raw)   # a valid v4 notebook, without importing nbformat (~1 s)
     if notebook is not None:
         return notebook
@@ -174,42 +187,53 @@ def notebook_units(notebook, experiments=(), api=()):
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("grade") and not meta.get("solution"):
             continue
+        check_source(f"cell {number + 1}", cell.source)
         cells.append((f"cell {number + 1}", strip_magics(cell.source), meta.get("grade_id")))
     skipped = experiments_to_skip(cells, set(experiments), set(api))
-    return [(label, source) for label, source, _ in cells if label not in skipped]
+    return [Unit(label, source) for label, source, _ in cells if label not in skipped]
 
 
-def script_units(source):
-    """Top-level statements of a script; blocks that do not parse become failing units."""
+def script_units(source, filename="<script>"):
+    """Top-level statements of a script; blocks that do not parse become failing units.
+
+    Linear in the script's size: it is parsed once, and when it does not parse, each of its
+    top-level blocks once more.  Units carry the line they start on instead of padding.
+    """
     try:
-        tree = parse(source)
+        units = statements(source, 1, filename)
     except SyntaxError:
         units = []
         for start, block in top_level_blocks(source):
             try:
-                parse(block)
-                units += script_units(block)
+                units += statements(block, start, filename)
             except SyntaxError:   # sent as it is: the sandbox reports the SyntaxError and line
-                units.append((f"line {start + 1}", block))
-        return units
+                units.append(Unit(f"line {start}", block, start))
+            check_statements(len(units))   # as it grows: a script of 1-line blocks stops here
+    return units
+
+
+def statements(source, first_line, filename):
+    """Units of the top-level statements of `source`, which starts at line `first_line`."""
+    tree = parse(source, filename)
+    check_statements(len(tree.body))
     lines = source.splitlines(keepends=True)
     units = []
     for node in tree.body:
         first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-        text = "".join(lines[first - 1:node.end_lineno])
-        # pad with blank lines so tracebacks show the line numbers of the uploaded file
-        units.append((f"line {first}", "\n" * (first - 1) + text))
+        line = first + first_line - 1
+        units.append(Unit(f"line {line}", "".join(lines[first - 1:node.end_lineno]), line))
     return units
 
 
 def top_level_blocks(source):
-    """Split a script that does not parse at lines starting in column 0 (not decorators' defs)."""
+    """Split a script that does not parse at lines starting in column 0 (not decorators'
+    defs): [(line the block starts on, its text)]."""
     blocks, start = [], 0
     lines = source.splitlines(keepends=True)
     for number, line in enumerate(lines):
         starts_block = line[:1].strip() and not line.startswith(("#", ")", "]", "}"))
         if number and starts_block and not lines[number - 1].startswith("@"):
-            blocks.append((start, "\n" * start + "".join(lines[start:number])))
+            blocks.append((start + 1, "".join(lines[start:number])))
             start = number
-    blocks.append((start, "\n" * start + "".join(lines[start:])))
+    blocks.append((start + 1, "".join(lines[start:])))
     return blocks

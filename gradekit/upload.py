@@ -67,8 +67,8 @@ def receive(course, assignment, student, filename, data) -> Received:
     with locked(folder / ".lock"):
         log = read_json_lines(folder / "attempts.jsonl")
         earlier = [r for r in log if r["event"] == "received"]
-        # refused uploads and those our infrastructure failed to grade use up nothing
-        unused = {r["attempt"] for r in log if r["event"] in ("refused", "error")}
+        outcome = {r["attempt"]: r["event"] for r in log if r["event"] in ("refused", "error")}
+        used = policy.uploads_used([outcome.get(r["attempt"]) for r in earlier])
         archive = write_new(folder / archive_name(received, data, filename), data)
         entry = {"event": "received", "time": received.isoformat(), "attempt": len(earlier) + 1,
                  "filename": filename, "sha256": sha256(data), "archive": archive.name,
@@ -84,8 +84,7 @@ def receive(course, assignment, student, filename, data) -> Received:
         row = Attempt(assignment, student, entry["attempt"], filename, state.archive,
                       entry["time"], "queued")
         try:
-            refusal = refuse(policy, [a for a in earlier if a["attempt"] not in unused],
-                             received)
+            refusal = refuse(policy, [a for a, uses in zip(earlier, used) if uses], received)
             if refusal:
                 state.outcome = finish(folder, entry, EXIT_REFUSED, refusal, assignment)
                 attempts.add(course, replace(row, status="refused", reason=refusal))

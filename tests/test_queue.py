@@ -129,6 +129,31 @@ def test_worker_killed_mid_grading_is_graded_once_by_another(setup):
     assert gradebook.scores(setup.course, "ML06")["alice"][0] == 10.0
 
 
+def test_grading_host_killed_whole_is_graded_by_another_within_90_s(setup):
+    """SIGKILL of a whole `gradekit worker` (its process group) mid-grading, with the
+    default lease, sweep and grace: no Celery parent is left to hand the job out again, the
+    grading's lease stops being renewed and lapses, the other host's sweeper publishes the
+    attempt again, and it is graded there, once, within 90 s of the kill."""
+    write_config(setup.root, setup.redis.url, sweep_s=10, grace_s=15)
+    with workers(setup, count=2) as logs:
+        for log in logs:
+            wait_line([log], "ready.")
+        queue_upload(setup, "alice", REFERENCE)
+        line = wait_line(logs, "grading ML06/alice attempt 1 (try 1) in worker process")
+        victim = int(line.rsplit(" ", 1)[1])
+        time.sleep(1.5)   # into the student's training
+        assert attempts.get(setup.course, "ML06", "alice", 1).status == "grading"
+        os.killpg(os.getpgid(victim), signal.SIGKILL)
+        killed = time.monotonic()
+        (row,) = wait_all_final(setup, ["alice"], patience_s=90)
+        took = time.monotonic() - killed
+        again = wait_line(logs, "grading ML06/alice attempt 1 (try 2) in worker process")
+    assert took < 90, f"graded {took:.0f} s after the kill"
+    assert int(again.rsplit(" ", 1)[1]) != victim
+    assert row.status == "graded" and row.score == 10.0 and row.tries == 2
+    assert_graded_once(setup, ["alice"])
+
+
 def test_broker_restart_with_twenty_jobs_queued(setup, monkeypatch):
     """Redis restarted while a worker grades the first of 20 jobs and 19 wait: all 20 are
     graded, none twice.  (The fallback sandbox here: the other tests use bubblewrap where

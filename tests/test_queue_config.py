@@ -33,7 +33,10 @@ def test_without_a_broker_nothing_changes(course):
 def test_a_broker_makes_the_queue_and_uploads_go_through_it(course, monkeypatch):
     configure(course, '[queue]\nbroker = "redis://:secret@db-host:6379/2"\ntime_limit_s = 300\n')
     settings = queue_settings(course)
-    assert settings.time_limit_s == 300.0 and settings.lease_s == 360.0
+    assert settings.time_limit_s == 300.0
+    # a lost host's attempt is published again within max(lease, grace) + sweep: 30 s
+    assert (settings.lease_s, settings.heartbeat_s, settings.sweep_s, settings.grace_s) == (
+        20.0, 5.0, 10.0, 15.0)
     assert settings.visibility_timeout_s > settings.time_limit_s
     assert settings.shown_broker == "redis://:***@db-host:6379/2"
     assert queue_for(course).transport == "broker"          # no connection is made yet
@@ -54,6 +57,7 @@ def test_the_gradebook_follows_the_course_database(course, monkeypatch):
     ('broker = "amqp://host"', "[queue] broker must be a redis:// URL"),
     ('broker = "redis://h"\ntime_limit_s = "long"', "[queue] time_limit_s must be a number"),
     ('broker = "redis://h"\nworkers = 3', "unknown [queue] setting 'workers'"),
+    ('broker = "redis://h"\nlease_s = 2', "[queue] lease_s must be at least 4 s"),
 ])
 def test_bad_queue_settings_are_one_line(course, table, message):
     configure(course, f"[queue]\n{table}\n")

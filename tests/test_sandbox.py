@@ -132,15 +132,27 @@ def connect():
     return 'connected'
 def kill_parent():
     os.kill(os.getppid(), 9)
+    return os.getppid()
+def alive():
+    return 'alive'
+def kill_grader():
+    os.kill({os.getpid()}, 9)
     return 'killed'
 """
     with listener, start([code]) as sandbox:
         for name in ("read_reference", "list_course", "connect"):
             with pytest.raises(StudentError, match="Error"):
                 sandbox.call(name)
-        # its parent is bubblewrap's init or this test process: another uid, so EPERM
-        with pytest.raises(StudentError, match="PermissionError"):
-            sandbox.call("kill_parent")
+        # the grading process is out of sight (another pid namespace) or another uid (EPERM)
+        with pytest.raises(StudentError, match="ProcessLookupError|PermissionError"):
+            sandbox.call("kill_grader")
+        # its parent is another uid (EPERM), or outside its pid namespace: getppid() is 0,
+        # and as the namespace's init it cannot signal itself to death either
+        try:
+            assert sandbox.call("kill_parent") == 0
+        except StudentError as error:
+            assert "PermissionError" in str(error)
+        assert sandbox.call("alive") == "alive"
 
 
 def test_each_sandbox_starts_clean(sandbox_mode):

@@ -33,16 +33,16 @@ def zip_bytes(members, symlink=None):
 
 def test_script_is_split_into_top_level_statements():
     units = script_units("import numpy as np\n\n@decorate\ndef f():\n    return 1\nx = f()\n")
-    assert [label for label, _ in units] == ["line 1", "line 3", "line 6"]
-    assert units[1][1].splitlines()[2] == "@decorate"   # padded: tracebacks keep line numbers
+    assert [unit.label for unit in units] == ["line 1", "line 3", "line 6"]
+    assert units[1].source.splitlines()[0] == "@decorate" and units[1].line == 3
 
 
 def test_syntax_error_is_isolated_to_its_block():
     units = script_units("def good():\n    return 1\n\ndef bad(:\n    pass\n\ndef also_good():\n    return 2\n")
     compiled = []
-    for label, source in units:
+    for label, source, line in units:
         try:
-            compile(source, label, "exec")
+            compile("\n" * (line - 1) + source, label, "exec")
             compiled.append(label)
         except SyntaxError:
             pass
@@ -66,14 +66,14 @@ def test_notebook_cells_in_order_without_grade_cells():
         nbformat.v4.new_code_cell("b = 2")])
     submission = load_bytes("ML06.ipynb", nbformat.writes(notebook).encode())
     assert submission.kind == "ipynb"
-    assert submission.units == [("cell 1", "a = 1"), ("cell 3", "b = 2")]
+    assert submission.units == [("cell 1", "a = 1", 1), ("cell 3", "b = 2", 1)]
 
 
 def test_nbformat_3_is_converted():
     v3 = {"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": [{"cells": [
         {"cell_type": "code", "input": "x = 1", "language": "python", "outputs": [],
          "metadata": {}}], "metadata": {}}]}
-    assert load_bytes("old.ipynb", json.dumps(v3).encode()).units == [("cell 1", "x = 1")]
+    assert load_bytes("old.ipynb", json.dumps(v3).encode()).units == [("cell 1", "x = 1", 1)]
 
 
 BAD_INPUTS = [
@@ -116,7 +116,7 @@ def test_zip_prefers_the_notebook_and_ignores_release_helpers():
     data = zip_bytes({"ML06/ML06.ipynb": notebook_bytes("x = 1"), "ML06/ml06_utils.py": "y = 2",
                       "ML06/data_1.csv": "x1,x2,y\n", "__MACOSX/._ML06.ipynb": "junk"})
     submission = load_bytes("upload.zip", data, helpers=HELPERS)
-    assert (submission.filename, submission.units) == ("ML06.ipynb", [("cell 1", "x = 1")])
+    assert (submission.filename, submission.units) == ("ML06.ipynb", [("cell 1", "x = 1", 1)])
 
 
 def test_experiment_cells_are_skipped_only_when_nothing_needs_them():
@@ -138,5 +138,5 @@ def test_experiment_cells_are_skipped_only_when_nothing_needs_them():
                    "api_in_experiment", "chain_a", "chain_b")
     submission = load_bytes("a.ipynb", nbformat.writes(notebook).encode(),
                             experiments=experiments, api=("XOR_HIDDEN", "train", "predict"))
-    assert [label for label, _ in submission.units] == [
+    assert [unit.label for unit in submission.units] == [
         "cell 1", "cell 3", "cell 4", "cell 5", "cell 6", "cell 7"]

@@ -12,8 +12,9 @@ Used when the course configures a broker (brokerconf.py); then
 Lost jobs.  A worker process that dies mid-job: Celery hands the job out again at once
 (acks_late, reject_on_worker_lost).  A whole worker host lost, the broker down when the job
 was published, a broker that lost its data: the attempt stays pending in the database and
-its lease (leases.py) lapses or was never taken, so the sweeper, which `gradekit web` and
-every `gradekit worker` run every sweep_s, publishes it again.  An upload while the broker
+its lease (leases.py) lapses within lease_s of the last heartbeat or was never taken, so the
+sweeper, which `gradekit web` and every `gradekit worker` run every sweep_s, publishes it
+again.  An upload while the broker
 is down is therefore archived, logged and queued as always, and enqueued once the broker is
 back: not graded on the front host, which is sized for pages, not for a deadline's gradings.
 
@@ -22,7 +23,6 @@ Standard library only at import time (Celery and the database load when used).
 import logging
 import threading
 import time
-from datetime import datetime, timezone
 from types import SimpleNamespace
 
 from ..errors import NotGradedYet
@@ -104,9 +104,8 @@ class BrokerQueue:
         """Publish the attempts to grade older than grace_s that hold no lease; how many."""
         from .. import attempts
         grace = self.settings.grace_s if grace_s is None else grace_s
-        now = datetime.now(timezone.utc)
         stale = [row for row in attempts.to_grade(self.course)
-                 if (now - datetime.fromisoformat(row.updated)).total_seconds() >= grace]
+                 if attempts.seconds_since(row.updated) >= grace]
         if not stale:
             return 0
         sent = 0
@@ -115,18 +114,20 @@ class BrokerQueue:
                 log.warning("attempt %s (%s) is not in the queue: enqueued again",
                             row.key, row.status)
                 self._publish(AttemptJob(row.assignment, row.student, row.number,
-                                         archive=row.archive))
+                                         archive=row.archive), lost=True)
                 sent += 1
         return sent
 
     def close(self):
         self._stop.set()
 
-    def _publish(self, job):
-        from .celery_app import ATTEMPT_TASK
+    def _publish(self, job, lost=False):
+        """lost: the queue lost this attempt's job (celery_app.LOST_PRIORITY: ahead of the
+        others, which have not waited for a grading yet)."""
+        from .celery_app import ATTEMPT_TASK, LOST_PRIORITY, PRIORITY
         # no result to wait for (the attempt's row is the result): no result-store traffic
         self.app.send_task(ATTEMPT_TASK, args=[job_to_wire(job)], queue=self.settings.name,
-                           ignore_result=True)
+                           ignore_result=True, priority=LOST_PRIORITY if lost else PRIORITY)
 
     def _sweep_forever(self):
         while not self._stop.is_set():

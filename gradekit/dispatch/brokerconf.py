@@ -5,8 +5,12 @@
     name = "gradekit"        # the broker's queue (and lease keys): one per course
     time_limit_s = 600       # hard limit of one job; well above the assignment's budget_s
     wait_s = 900             # how long `gradekit upload` waits for its attempt's report
-    sweep_s = 30             # how often web and workers look for attempts the queue lost
-    grace_s = 60             # a pending attempt this old without a lease is enqueued again
+    lease_s = 20             # a grading's lease: renewed every lease_s / 4 while it runs
+    sweep_s = 10             # how often web and workers look for attempts the queue lost
+    grace_s = 15             # a pending attempt this old without a lease is enqueued again
+
+A lost grading host's attempt is published again at most max(lease_s, grace_s) + sweep_s
+seconds after its death (30 s with the defaults), then graded by the next free worker.
 
 Standard library only: the seam asks this on every `gradekit upload`, before it knows
 whether Celery is needed at all.
@@ -19,14 +23,18 @@ from ..course import CourseError
 from ..settings import SettingsError, read_toml
 
 
+MIN_LEASE_S = 4.0
+
+
 @dataclass(frozen=True)
 class QueueSettings:
     broker: str
     name: str = "gradekit"
     time_limit_s: float = 600.0
     wait_s: float = 900.0
-    sweep_s: float = 30.0
-    grace_s: float = 60.0
+    lease_s: float = 20.0
+    sweep_s: float = 10.0
+    grace_s: float = 15.0
 
     @property
     def visibility_timeout_s(self) -> float:
@@ -36,10 +44,11 @@ class QueueSettings:
         return max(3600.0, 2 * self.time_limit_s + 600.0)
 
     @property
-    def lease_s(self) -> float:
-        """A grading's lease (leases.py): once it lapses, the worker holding the job is taken
-        for lost (a job that ran into the time limit lapses too) and the job is enqueued again."""
-        return self.time_limit_s + 60.0
+    def heartbeat_s(self) -> float:
+        """How often a worker renews the lease of the attempt it grades (leases.py): four
+        renewals per lease, so a late one or two (a busy host, a slow Redis) do not let a
+        live grading's lease lapse; once the worker is gone it lapses within lease_s."""
+        return self.lease_s / 4
 
     @property
     def shown_broker(self) -> str:
@@ -67,6 +76,9 @@ def queue_settings(course) -> QueueSettings | None:
                 raise CourseError(f"gradekit.toml: [queue] {key} must be a non-empty string")
         elif isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
             raise CourseError(f"gradekit.toml: [queue] {key} must be a number of seconds ≥ 0")
+    if values.get("lease_s", MIN_LEASE_S) < MIN_LEASE_S:
+        raise CourseError(f"gradekit.toml: [queue] lease_s must be at least {MIN_LEASE_S:g} s "
+                          "(a worker renews it every lease_s / 4)")
     if not values["broker"].startswith(("redis://", "rediss://")):
         raise CourseError("gradekit.toml: [queue] broker must be a redis:// URL")
     return QueueSettings(**{k: (float(v) if k.endswith("_s") else v) for k, v in values.items()})

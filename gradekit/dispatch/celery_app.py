@@ -18,6 +18,7 @@ Grading twice records once (record.py), so a job delivered again is harmless.
 """
 import logging
 import os
+import uuid
 
 from celery import Celery
 from celery.signals import worker_process_init, worker_ready
@@ -31,6 +32,10 @@ from .leases import Leases
 from .queue import backoff_s
 
 ATTEMPT_TASK, GRADE_TASK = "gradekit.attempt", "gradekit.grade"
+# Redis hands out lower numbers first (kombu's priority steps 0, 3, 6, 9).  Every job goes
+# in at PRIORITY, in order; an attempt the sweeper publishes again (its grading host died)
+# at LOST_PRIORITY, so at a deadline it does not wait behind the whole burst a second time.
+PRIORITY, LOST_PRIORITY = 3, 0
 log = logging.getLogger("gradekit.worker")
 
 
@@ -50,6 +55,7 @@ def make_app(course, settings) -> Celery:
         result_backend_transport_options={"visibility_timeout": settings.visibility_timeout_s},
         result_expires=3600,
         task_default_queue=settings.name,
+        task_default_priority=PRIORITY,
         # a worker keeps reconnecting while the broker is away; a job running when the
         # connection drops is cancelled (it could not be acknowledged) and delivered again
         broker_connection_retry_on_startup=True,
@@ -80,8 +86,9 @@ def make_app(course, settings) -> Celery:
 
 
 def run_attempt(task, course, settings, message):
-    """Grade and record one attempt here; our failure: retried with backoff (the attempt
-    stays "queued") until record.py marks it "error"."""
+    """Grade and record one attempt here, holding its lease (leases.py) all along; our
+    failure: retried with backoff (the attempt stays "queued") until record.py marks it
+    "error"."""
     job = job_from_wire(message)
     if not isinstance(job, AttemptJob):
         raise ValueError(f"{ATTEMPT_TASK} takes attempt jobs, not {job.op}")
@@ -94,18 +101,22 @@ def run_attempt(task, course, settings, message):
     if row.status in attempts.FINAL and not job.regrade and not row.unrecorded:   # again
         leases.release(key)
         return
+    lease = leases.take(key, task.request.id or uuid.uuid4().hex)
+    if lease is None:   # another job grades it now (a duplicate: the sweeper's, Redis')
+        log.info("attempt %s is being graded by another worker: duplicate job dropped", key)
+        return
     if row.status == "grading" and row.tries >= MAX_TRIES:
         # each try was lost (a worker killed, the time limit): a job that keeps killing its
         # worker must not circle for ever
         give_up(course, row, f"grading was interrupted {row.tries} times "
                              "(worker lost or time limit reached)")
-        leases.release(key)
+        lease.release()
         return
-    leases.grading(key)
     log.info("grading %s/%s attempt %d (try %d) in worker process %d", job.assignment,
              job.student, job.attempt, row.tries + 1, os.getpid())
     try:
-        workers.run(str(course.root), job)
+        with lease:   # renewed while the grading runs; lapses if this process dies
+            workers.run(str(course.root), job)
     except RuntimeError as exc:   # ours: record.py set the row to queued (tries left) or error
         row = attempts.get(course, *key)
         if row is not None and row.status == "queued":
@@ -114,7 +125,7 @@ def run_attempt(task, course, settings, message):
                         backoff_s(row.tries))
             raise task.retry(countdown=backoff_s(row.tries), max_retries=None) from exc
         log.error("grading %s failed for the last time: %s", key, exc)
-    leases.release(key)
+    lease.release()
 
 
 def run_worker(course, settings, concurrency, sweeper) -> int:

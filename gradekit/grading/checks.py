@@ -1,7 +1,11 @@
 """Assertion helpers for graders: accept every honest form of an answer, name what is wrong.
 
 Students return lists, float32, (N, 1) columns, 0-d arrays; graders compare float64 arrays of
-the documented shape.  Every failure message says which value is wrong and how.
+the documented shape.  Every failure message says which value is wrong and how.  Graders pass
+each value the student's code returned through one of these before computing with it: what
+cannot be judged (a huge int, a ragged or deep list, a wrong type) then fails the check with
+that reason; an error a check raises later on such a value is still the student's (the
+rule is in gradekit/errors.py).
 """
 import numpy as np
 import pytest
@@ -14,6 +18,11 @@ def scalar(value, what):
     if isinstance(value, (list, tuple)) and len(value) == 1:
         return scalar(value[0], what)
     if type(value) in (bool, int, float):
+        try:
+            float(value)
+        except OverflowError:
+            pytest.fail(f"{what} should be a number of float range, got a {len(str(value))}-"
+                        "digit integer")
         return value
     pytest.fail(f"{what} should be a single number, got {describe(value)}")
 
@@ -38,8 +47,11 @@ def as_array(value, shape, what):
     """Float64 array of exactly `shape`; a column (N, 1) for (N,) and nested lists are fine."""
     try:
         array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        pytest.fail(f"{what} should be an array of numbers, got {describe(value)}")
+    except (TypeError, ValueError, OverflowError, RecursionError, MemoryError) as exc:
+        why = "numbers beyond float range" if isinstance(exc, OverflowError) else \
+            "ragged or nested too deep" if isinstance(exc, (ValueError, RecursionError)) else ""
+        pytest.fail(f"{what} should be an array of numbers, got {describe(value)}"
+                    + (f" ({why})" if why else ""))
     shape = tuple(shape)
     if array.shape != shape:
         squeezed = tuple(n for n in array.shape if n != 1)

@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from ..errors import STUDENT_VALUE_ERRORS
 from ..report import visible_output
 from . import parallel
 from ..sandbox.outcomes import StudentError
@@ -47,10 +48,13 @@ class StudentProxy:
 
     def __init__(self, sandbox):
         self._sandbox = sandbox
+        self._answered = None   # the student function that last returned a value (blame)
 
     def _wrap(self, name, thunk):
         try:
-            return thunk()
+            value = thunk()
+            self._answered = name
+            return value
         except StudentError as exc:
             message = str(exc)
             if exc.kind in ("missing", "not_implemented"):
@@ -96,6 +100,7 @@ class GradingPlugin:
         self.kept = {}             # plain numbers graders keep for feedback (`artifacts`)
         self.durations = {}        # test name -> seconds spent in it (sandbox calls included)
         self.internal_errors = []
+        self.module = None         # the module of the check running (blame)
         self.marks = {}            # monotonic times: "collected", "started" (the sandbox)
         self.start_error = None    # the sandbox could not start: raised after pytest ends
         self.calls_s = []          # per group: seconds spent waiting for student calls
@@ -167,8 +172,11 @@ class GradingPlugin:
             return None
         return parallel.run_loop(self, session, slots)
 
+    @pytest.hookimpl(tryfirst=True)   # before the test's fixtures call the student
     def pytest_runtest_setup(self, item):
         self.proxy._sandbox.printed = []
+        if item.module is not self.module:   # a module's checks may share its fixtures' values
+            self.module, self.proxy._answered = item.module, None
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -178,6 +186,20 @@ class GradingPlugin:
             test = self.result(item, call)
             self.found.append((self.order.get(item.nodeid, len(self.order)), test))
             self.durations[test.name] = round(call.duration, 4)
+
+    def blame(self, error):
+        """"student" when a check raised one of STUDENT_VALUE_ERRORS after the student's code
+        returned a value to it or to a fixture of its module (errors.py explains the rule),
+        else "ours".  Decided once per exception: a module fixture's failure is raised
+        again to each of its tests."""
+        if not hasattr(error, "gradekit_answered"):
+            answered = self.proxy._answered
+            try:
+                error.gradekit_answered = (answered if isinstance(error, STUDENT_VALUE_ERRORS)
+                                           else None)
+            except AttributeError:   # an exception type without attributes: not a value's
+                return "ours"
+        return "student" if error.gradekit_answered else "ours"
 
     def result(self, item, call):
         points = float(item.get_closest_marker("points").args[0])
@@ -193,10 +215,15 @@ class GradingPlugin:
         elif isinstance(error, (AssertionError, pytest.fail.Exception)):
             status, fraction = "failed", 0.0
             message = str(error).split("\nassert ")[0].strip() or "check failed"
+        elif error is not None and self.blame(error) == "student":
+            status, fraction = "failed", 0.0
+            message = (f"what {error.gradekit_answered} returned could not be checked: "
+                       f"{type(error).__name__}: {str(error)[:300]}")
         elif error is not None:
             status, fraction = "error", 0.0
             message = "internal grader error (not your fault); the instructors are told"
-            self.internal_errors.append(f"{item.nodeid}: {call.excinfo.exconly()}")
+            self.internal_errors.append(f"{item.nodeid}: {call.excinfo.exconly()}\n"
+                                        f"{call.excinfo.getrepr(style='short')}")
         if not hidden and self.proxy._sandbox.printed:
             message += "\n--- your code printed ---\n" + "".join(self.proxy._sandbox.printed)
         module = item.nodeid.split("::")[0].rsplit("/", 1)[-1].removesuffix(".py")

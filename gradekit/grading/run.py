@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from ..course import Course
+from ..errors import EngineBug
 from ..sandbox.client import Sandbox
 from ..submission import Rejected, Submission, load_bytes, load_submission
 from .parallel import close_later
@@ -67,8 +68,10 @@ def grade_submission(course: Course, assignment: str, submission: Submission, *,
         close_later(sandbox)
     result.tests = plugin.results
     result.artifacts = plugin.kept
-    if plugin.internal_errors:
-        raise RuntimeError("grader failed: " + "; ".join(plugin.internal_errors))
+    if plugin.internal_errors:   # a check broke on its own: ours, never retried
+        raise EngineBug("grader failed: " + "; ".join(e.splitlines()[0]
+                                                      for e in plugin.internal_errors),
+                        "\n\n".join(plugin.internal_errors))
     result.score = round(sum(t.score for t in result.tests), 4)
     result.max_score = round(sum(t.max_score for t in result.tests), 4)
     result.duration_s = time.monotonic() - started

@@ -18,7 +18,12 @@ from .launch import Limits
 from .outcomes import StudentError, UnitOutcome
 from .starters import ColdStart
 
-MAX_ANSWER_BYTES = 64 << 20
+# A call's time limit is CPU time where the sandbox's cgroup counts it: a call that hit its
+# wall-clock limit having used less CPU than that while a process of it still wants a CPU
+# (starved by other sandboxes' or the host's load) waits on, up to this many times the limit
+# and within the submission's budget, so no student loses a check to a neighbour's busy
+# processes.  Time spent asleep counts as before; without cgroups the limit is wall-clock.
+STARVED_SLACK = 10.0
 
 
 def _codec():
@@ -32,7 +37,7 @@ class Sandbox:
 
     def __init__(self, units, *, files=None, limits=Limits(), call_timeout=10.0,
                  load_timeout=60.0, budget_s=120.0, preload=(), starter=None):
-        self.units = list(units)          # [(label, source)]
+        self.units = list(units)          # [(label, source)] or [submission.Unit]
         self.files = dict(files or {})    # public files the notebook reads (helpers, data)
         self.limits, self.call_timeout = limits, call_timeout
         self.load_timeout, self.deadline = load_timeout, time.monotonic() + budget_s
@@ -102,10 +107,14 @@ class Sandbox:
             exc.tail = self._tail()
             raise
         self.level = f"{self.process.level} ({', '.join(ready['confinement'])})"
+        if self.process.group is not None:   # before any student code runs
+            self.process.group.join()
 
     def _load(self):
-        units = [{"index": i, "label": label, "source": source}
-                 for i, (label, source) in enumerate(self.units) if i not in self.excluded]
+        # a unit is (label, source) or submission.Unit (label, source, line it starts on)
+        units = [{"index": i, "label": unit[0], "source": unit[1],
+                  "line": unit[2] if len(unit) > 2 else 1}
+                 for i, unit in enumerate(self.units) if i not in self.excluded]
         begun = time.monotonic()
         self._send({"op": "load", "units": units, "files": self.files})
         self._ran = {i: UnitOutcome(self.units[i][0], why) for i, why in self.excluded.items()}
@@ -113,17 +122,27 @@ class Sandbox:
         while True:
             event = self._receive(min(deadline - time.monotonic(), self._left()))
             if event.get("event") == "unit_start":
-                self.current = int(event["index"])
+                self.current = self._unit_index(event)
             elif event.get("event") == "unit_done":
-                index = int(event["index"])
-                self._ran[index] = UnitOutcome(self.units[index][0], event.get("error"),
-                                               str(event.get("output", "")))
+                index, error = self._unit_index(event), event.get("error")
+                self._ran[index] = UnitOutcome(self.units[index][0],
+                                               None if error is None else str(error)[:2000],
+                                               str(event.get("output", ""))[:10_000])
                 self.current = None
             elif event.get("event") == "loaded":
                 self.load_s += time.monotonic() - begun
                 self.outcomes = [self._ran[i] for i in sorted(self._ran)]
-                self.defined = set(event.get("defined", []))
+                defined = event.get("defined")
+                self.defined = {n for n in defined if type(n) is str} \
+                    if type(defined) is list else set()
                 return
+
+    def _unit_index(self, event):
+        """The unit an event names; student code can write events too, so it is checked."""
+        index = event.get("index")
+        if type(index) is not int or not 0 <= index < len(self.units):
+            raise StudentError("bad_value", "garbled event from the sandbox (fd 4 was written to)")
+        return index
 
     def _out_of_time(self):
         """The budget ran out while loading: say where, and fail every later call with it."""
@@ -132,7 +151,7 @@ class Sandbox:
         self.exhausted = f"the submission's time budget of {self.budget_s:g} s ran out {where}"
         ran = getattr(self, "_ran", {})
         self.outcomes = []
-        for index, (label, _) in enumerate(self.units):
+        for index, (label, *_) in enumerate(self.units):
             if index == self.current:
                 self.outcomes.append(UnitOutcome(label, self.exhausted))
             elif index in self.excluded:
@@ -189,13 +208,17 @@ class Sandbox:
                 if not chunk:
                     raise StudentError("crashed", self._death())
                 self._buffer += chunk
-                if len(self._buffer) > MAX_ANSWER_BYTES:
-                    raise StudentError("bad_value", "answer larger than 64 MB")
+                if len(self._buffer) > _codec().MAX_ANSWER_BYTES:
+                    raise StudentError("bad_value", f"answer larger than "
+                                                    f"{_codec().MAX_ANSWER_BYTES >> 20} MB")
         line, self._buffer = self._buffer.split(b"\n", 1)
         try:
-            return json.loads(line)
-        except ValueError:
+            answer = _codec().loads_answer(line)
+        except _codec().NotPlain as exc:
+            raise StudentError("bad_value", str(exc)) from None
+        if type(answer) is not dict:
             raise StudentError("bad_value", "garbled answer from the sandbox (fd 4 was written to)")
+        return answer
 
     def _death(self):
         code = self.process.exit_code(5) if self.process else None
@@ -220,7 +243,7 @@ class Sandbox:
         asked = time.monotonic()
         try:
             self._send(message)
-            answer = self._receive(min(timeout or self.call_timeout, self._left()))
+            answer = self._answer(timeout or self.call_timeout)
         except StudentError:
             self._kill()
             raise
@@ -234,8 +257,27 @@ class Sandbox:
                                str(answer.get("error", "failed"))[:2000])
         try:
             return _codec().decode_output(answer.get("value"))
-        except (_codec().NotPlain, ValueError, TypeError) as exc:
-            raise StudentError("bad_value", str(exc))
+        except Exception as exc:   # noqa: BLE001  decoding is pure: any failure is the answer's
+            raise StudentError("bad_value", str(exc)[:500] or type(exc).__name__) from None
+
+    def _answer(self, limit):
+        """The answer to the request just sent, within `limit` seconds (see STARVED_SLACK)."""
+        group = self.process.group
+        begun, cpu = time.monotonic(), group.cpu_s() if group is not None else None
+        try:
+            return self._receive(min(limit, self._left()))
+        except StudentError as exc:
+            if exc.kind != "timeout" or cpu is None:
+                raise
+            timed_out = exc
+        while (group.cpu_s() - cpu < limit and group.runnable()
+               and time.monotonic() - begun < STARVED_SLACK * limit and self._left() > 0):
+            try:
+                return self._receive(min(0.25, self._left()))
+            except StudentError as exc:
+                if exc.kind != "timeout":
+                    raise
+        raise timed_out
 
     def call(self, name, *args, timeout=None, **kwargs):
         """Call the student's function `name` with plain arguments."""

@@ -3,9 +3,11 @@
 Both levels start `python -I child.py` with a scrubbed environment, its own session (so the
 whole process group can be killed) and, when we are root, a throwaway uid per sandbox.
 """
+import functools
 import json
 import os
 import shutil
+import subprocess
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -29,6 +31,8 @@ class Limits:
     file_bytes: int = 32 << 20
     open_files: int = 256
     tmp_bytes: int = 64 << 20
+    # the whole sandbox in its cgroup (cgroups.py): shm, tmpfs, page cache, twins included
+    memory_total_bytes: int = 2 << 30
 
 
 def bwrap_path():
@@ -36,6 +40,16 @@ def bwrap_path():
     if os.environ.get("GRADEKIT_SANDBOX", "auto") == "fallback":
         return None
     return shutil.which("bwrap")
+
+
+@functools.lru_cache(maxsize=None)
+def disables_userns(bwrap):
+    """Whether this bubblewrap has --disable-userns (0.8 and later)."""
+    try:
+        shown = subprocess.run([bwrap, "--help"], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return "--disable-userns" in shown.stdout
 
 
 def sandbox_uid():
@@ -71,11 +85,12 @@ class Plan:
 def confinement(limits, uid, scratch=None):
     """The settings child.py confines itself with (uid: sandbox_uid()'s)."""
     settings = {"uid": uid, "landlock": scratch is not None,
-                "limits": {k: v for k, v in asdict(limits).items() if k != "tmp_bytes"}}
+                "limits": {k: v for k, v in asdict(limits).items()
+                           if k not in ("tmp_bytes", "memory_total_bytes")}}
     if scratch is not None:   # fallback: Landlock keeps the child to its scratch folder
         if uid is not None:   # folders the throwaway uid could not enter, shown in a private view
             settings["reveal"] = interpreter.hidden_from_others(extra=[CHILD_DIR])
-        settings.update(write_paths=[scratch, "/dev/null"],
+        settings.update(write_paths=[scratch, "/dev/null"], scratch_bytes=limits.tmp_bytes,
                         read_paths=interpreter.roots() + [
                             str(CHILD_DIR), "/usr", "/lib", "/lib64", "/bin", "/etc", "/proc",
                             "/sys", "/dev/urandom"])
@@ -101,6 +116,10 @@ def plan(limits, script="child.py", preload=()):
                 "--unshare-cgroup-try", "--die-with-parent", "--new-session"]
         if os.getuid() != 0:
             argv.append("--unshare-user")
+            # no user namespaces inside (and with them no mounts of the student's own); the
+            # zygote needs one per fork (zygote.py), and the seccomp filter then forbids more
+            if script == "child.py" and disables_userns(bwrap):
+                argv.append("--disable-userns")
         shown = []
         for path in SYSTEM_DIRS:
             if os.path.islink(path):
@@ -124,7 +143,10 @@ def plan(limits, script="child.py", preload=()):
                    if str(p) not in ("/", "/tmp")}
         for parent in sorted(parents - set(shown)):
             argv += ["--chmod", "0755", parent]
-        argv += ["--proc", "/proc", "--dev", "/dev", "--chdir", "/tmp",
+        # /dev read-only but for a capped /dev/shm: no uncapped tmpfs is left to fill
+        argv += ["--proc", "/proc", "--dev", "/dev", "--size", str(limits.tmp_bytes),
+                 "--perms", "1777", "--tmpfs", "/dev/shm", "--remount-ro", "/dev",
+                 "--chdir", "/tmp",
                  "--", python, "-I", f"{INSIDE_DIR}/{script}", json.dumps(settings)]
         return Plan(argv, child_env("/tmp"), "/", "bubblewrap", settings["uid"], None)
     uid = sandbox_uid()

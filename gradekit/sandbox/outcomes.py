@@ -1,8 +1,10 @@
 """What a student's code did, as the trusted side records it: a failed call, a loaded unit."""
 from dataclasses import dataclass
 
+from ..errors import StudentFault
 
-class StudentError(Exception):
+
+class StudentError(StudentFault):
     """A student call that produced no usable value; kind says why."""
 
     KINDS = ("missing", "not_implemented", "exception", "bad_value", "timeout", "crashed")

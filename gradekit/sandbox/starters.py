@@ -11,7 +11,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 
-from . import interpreter, uids
+from . import cgroups, interpreter, uids
 from .launch import plan
 from .reaper import kill_uid
 
@@ -28,6 +28,7 @@ class Started:
     exit_code: object             # (timeout) -> int | None
     log: object = field(default=None)   # file with the interpreter's own stdout/stderr
     forks: object = field(default=None)  # socket that carries pipe ends to check forks
+    group: object = field(default=None)  # its cgroups.Group (root, where the host has them)
 
     def tail(self):
         """The last lines the interpreter wrote outside the protocol (for crash reports)."""
@@ -45,6 +46,7 @@ class ColdStart:
 
     def __call__(self, limits):
         launch = plan(limits, preload=self.preload)
+        group = cgroups.Group(limits, launch.uid) if launch.uid is not None else None
         requests_r, requests_w = os.pipe()
         answers_r, answers_w = os.pipe()
         forks, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -67,6 +69,7 @@ class ColdStart:
             process.wait()
             if launch.uid is not None:
                 kill_uid(launch.uid)
+                group.remove()
                 uids.release(launch.uid)
             if launch.scratch:
                 subprocess.run(["rm", "-rf", "--one-file-system", launch.scratch], check=False)
@@ -80,7 +83,7 @@ class ColdStart:
                 return None
 
         return Started(requests_w, answers_r, launch.level, launch.uid, stop, exit_code, log,
-                       forks)
+                       forks, group)
 
 
 class ZygoteStart:
@@ -110,6 +113,7 @@ class ZygoteStart:
     def __call__(self, limits):
         from .launch import confinement, make_scratch, sandbox_uid
         uid = sandbox_uid()
+        group = cgroups.Group(limits, uid) if uid is not None else None
         scratch = None if self.bubblewrap else make_scratch(uid)
         settings = confinement(limits, uid, scratch)
         requests_r, requests_w = os.pipe()
@@ -127,6 +131,7 @@ class ZygoteStart:
         def stop():
             if uid is not None:
                 kill_uid(uid)
+                group.remove()
                 uids.release(uid)
             elif pid:
                 self.control.send(json.dumps({"op": "kill", "pid": pid}).encode())
@@ -135,7 +140,7 @@ class ZygoteStart:
             forks.close()
 
         return Started(requests_w, answers_r, self.launch.level, uid, stop, lambda _: None,
-                       self.log, forks)
+                       self.log, forks, group)
 
     def close(self):
         """Stop the zygote (its forks are stopped by their own handles)."""

@@ -44,7 +44,7 @@ def fork(sandbox):
     twin.printed, twin.timed_out, twin.call_s = [], set(sandbox.timed_out), 0.0
     # its only handle is its pipes (closed by _kill): the copy ends when they close
     twin.process = Started(requests_w, answers_r, process.level, process.uid,
-                           stop=lambda: None, exit_code=lambda _: None)
+                           stop=lambda: None, exit_code=lambda _: None, group=process.group)
     twin._buffer = b""
     try:
         twin._receive(min(READY_S, sandbox._left()))   # its "ready"

@@ -2,9 +2,12 @@
 
 Started like a cold sandbox (inside bubblewrap where present) but not confined itself: it
 holds no student code and no grader data, only imported libraries.  Each request on the
-control socket brings two pipe ends; the fork gets a private /tmp (a new mount namespace
-and tmpfs, under bubblewrap) or its scratch folder (fallback), then confines itself exactly
-as a cold child does.
+control socket brings two pipe ends; the fork makes mount, IPC and pid namespaces of its own
+and forks their pid 1, which takes a private /tmp (tmpfs, under bubblewrap) or its scratch
+folder (fallback), then confines itself exactly as a cold child does.  The fork stays as
+its keeper: killing it (the worker's "kill", or its uid's) kills the pid 1 (parent-death
+signal, which the seccomp filter keeps set) and with it everything left in the namespace,
+also processes that left the session, with or without a throwaway uid.
 """
 import json
 import os
@@ -17,15 +20,15 @@ import child  # noqa: E402
 import confine  # noqa: E402
 
 def private_tmp(size, keep=()):
-    """A /tmp of this process's own (new mount namespace), so forks never share files; `keep`
-    are folders under /tmp that must stay visible (a Python environment living there)."""
-    confine.private_mounts()
+    """A /tmp of this process's own (in its own mount namespace), so forks never share files;
+    `keep` are folders under /tmp that must stay visible (a Python environment living there)."""
     confine.cover("/tmp", keep, options=f"size={size},mode=1777")
     os.chdir("/tmp")
 
 
 def serve_fork(request, fds):
-    """In the forked process: fresh workspace, then the cold child's own confinement."""
+    """In the forked process: own namespaces, then their pid 1 with a fresh workspace and the
+    cold child's own confinement; this process waits for it and dies with it."""
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     os.setsid()
     # the zygote's log is read when a start fails: no submission may write into it
@@ -34,6 +37,10 @@ def serve_fork(request, fds):
     os.dup2(devnull, 2)
     os.close(devnull)
     try:
+        if confine.own_namespaces():
+            confine.become_pid_one(close=fds)
+        elif not request.get("scratch"):
+            confine.private_mounts()      # the private /tmp needs a mount namespace at least
         if request.get("scratch"):
             os.chdir(request["scratch"])
         else:

@@ -35,7 +35,17 @@ def dashboard(request):
                   histogram=charts.score_histogram(
                       [row["score"] for row in scored],
                       max((row["max_score"] for row in scored), default=0)),
-                  pass_rates=charts.pass_rate_chart(pass_rates(course, assignment)))
+                  pass_rates=charts.pass_rate_chart(pass_rates(course, assignment)),
+                  in_flight=in_flight(course, assignment))
+
+
+def in_flight(course, assignment) -> list:
+    """The assignment's attempts received and not yet graded and recorded, oldest first:
+    how long each has been in its stage and since it was received, in seconds."""
+    return [{"student": row.student, "attempt": row.number, "stage": row.stage,
+             "in_stage_s": attempts.seconds_since(row.updated),
+             "waited_s": attempts.seconds_since(row.received)}
+            for row in attempts.to_grade(course) if row.assignment == assignment]
 
 
 def grades_csv(request):

@@ -21,9 +21,10 @@ def attempt_json(row) -> dict:
     return answer
 
 
-def uses_upload(row) -> bool:
-    """Refused uploads and those our infrastructure failed to grade use up nothing."""
-    return row.status not in ("refused", "error")
+def uploads_used(rows, policy) -> int:
+    """How many of one student's attempts (oldest first) used up an upload (the policy's
+    rule: refused ones and the first few our infrastructure failed to grade do not)."""
+    return sum(policy.uploads_used([r.status for r in rows]))
 
 
 def counted(rows, policy):
@@ -40,7 +41,7 @@ def assignment_summary(course, assignment, student) -> dict:
     """A student's view of one assignment: deadline, counted points, uploads used and left."""
     policy = load_policy(course, assignment)
     rows = attempts.listing(course, assignment, student)
-    used = sum(uses_upload(r) for r in rows)
+    used = uploads_used(rows, policy)
     best = counted(rows, policy)
     return {"name": assignment, "deadline": _when(policy.deadline), "attempts": rows,
             "counted": best, "points": best.score - (best.late_penalty or 0) if best else None,
@@ -66,7 +67,7 @@ def grades(course, assignment) -> list:
             "late_penalty": best.late_penalty if best else None,
             "late": bool(best and policy.deadline and
                          datetime.fromisoformat(best.received) > policy.deadline),
-            "attempts": len(rows), "uploads_used": sum(uses_upload(r) for r in rows),
+            "attempts": len(rows), "uploads_used": uploads_used(rows, policy),
             "pending": sum(r.status in attempts.PENDING for r in rows),
             "errors": sum(r.status == "error" for r in rows),
             "last_upload": rows[-1].received})

@@ -15,12 +15,38 @@ ACTIVATIONS = {
 }
 
 
+MAX_WIDTH = 4096    # units in one layer: an (N, width) activation must stay small
+MAX_LAYERS = 16
+
+
+def network(coefs, intercepts, n_inputs, factory):
+    """The fitted weights as float arrays, their shapes checked against each other BEFORE
+    any arithmetic with trusted data: W_k (d_k, d_k+1) with d_0 = n_inputs, b_k (d_k+1,).
+    A forged shape would otherwise broadcast X @ W + b to gigabytes."""
+    try:
+        coefs = [np.asarray(W, dtype=float) for W in coefs]
+        intercepts = [np.asarray(b, dtype=float) for b in intercepts]
+    except (TypeError, ValueError):
+        pytest.fail(f"{factory}: coefs_/intercepts_ are not arrays of numbers")
+    if not 1 <= len(coefs) == len(intercepts) <= MAX_LAYERS:
+        pytest.fail(f"{factory}: expected 1 to {MAX_LAYERS} layers of coefs_ and intercepts_")
+    width = n_inputs
+    for W, b in zip(coefs, intercepts):
+        if W.ndim != 2 or W.shape[0] != width or b.shape != (W.shape[1],) \
+                or not 1 <= W.shape[1] <= MAX_WIDTH:
+            pytest.fail(f"{factory}: the fitted layers have shapes {W.shape} and {b.shape}, "
+                        f"expected ({width}, k) and (k,) with k <= {MAX_WIDTH}")
+        width = W.shape[1]
+    return coefs, intercepts
+
+
 def mlp_predict(X, coefs, intercepts, activation, classes):
-    """Labels of X: (N, d) under sklearn's MLPClassifier semantics (binary, logistic output)."""
+    """Labels of X: (N, d) under sklearn's MLPClassifier semantics (binary, logistic output);
+    coefs/intercepts as network() checked them."""
     hidden = ACTIVATIONS[activation]
     A = np.asarray(X, dtype=float)
     for k, (W, b) in enumerate(zip(coefs, intercepts)):
-        A = A @ np.asarray(W, dtype=float) + np.asarray(b, dtype=float)
+        A = A @ W + b
         if k < len(coefs) - 1:
             A = hidden(A)
     return np.asarray(classes)[(A.ravel() > 0).astype(int)]   # logistic(a) > 0.5 <=> a > 0
@@ -41,7 +67,9 @@ def accuracy_of_fits(student, factory, train, test, layers=None, seeds=(0, 1, 2)
             pytest.fail(f"{factory}: the fitted network has layers {shapes}, expected {layers}")
         if len(np.ravel(fit["classes_"])) != 2 or np.shape(fit["coefs_"][-1])[-1] != 1:
             pytest.fail(f"{factory}: expected a binary classifier with one output unit")
-        predicted = mlp_predict(test[0], fit["coefs_"], fit["intercepts_"], activation,
+        coefs, intercepts = network(fit["coefs_"], fit["intercepts_"], np.shape(test[0])[1],
+                                    factory)
+        predicted = mlp_predict(test[0], coefs, intercepts, activation,
                                 np.ravel(fit["classes_"]))
         best = max(best, float(np.mean(predicted == test[1])))
     return best

@@ -2,6 +2,11 @@
 
 Partial credit per weight.  The message names the wrong weights (w_ji = weight from input i
 to unit j, unit 3 = output) and recognises the usual mistakes by recomputing them.
+
+The task is backpropagation, so a gradient that is right at ordinary points is asked once
+more where the output unit is confidently wrong (saturated, 1 - y_hat below 1e-16): there
+backpropagation's delta3 = y_hat - y is plain arithmetic, but the loss is flat within
+rounding (or clipped), so differences of the student's own loss give zeros or noise.
 """
 import numpy as np
 import pytest
@@ -49,7 +54,36 @@ def weight_names(n_hidden):
     return hidden + [f"{out}{k}" for k in range(n_hidden + 1)]
 
 
-def check_gradients(student, ref, X, y, W1, w2, credit):
+SATURATION = 38.0   # output pre-activation a3: sigmoid(38) is 1 - 3e-17, 1.0 in float32
+
+
+def saturated_point(rng, n_hidden, n=16):
+    """X (n, 2), y (n,) half 0, W1 (H, 3), w2 (H+1,) with a3 = 38 +- 1 on every sample:
+    the samples of class 0 are confidently wrong, the hidden units are not saturated."""
+    X = rng.normal(0, 1.0, size=(n, 2))
+    y = np.tile([0.0, 1.0], n // 2)
+    W1 = rng.normal(0, 0.7, size=(n_hidden, 3))
+    signs = np.where(np.arange(n_hidden) % 2 == 0, 1.0, -1.0)
+    w2 = np.r_[SATURATION, signs * 2.0 / n_hidden]
+    return X, y, W1, w2
+
+
+def check_backprop_when_saturated(student, ref, rng, n_hidden, credit):
+    """Full points need the backpropagated gradient at a saturated point (module docstring)."""
+    X, y, W1, w2 = saturated_point(rng, n_hidden)
+    dW1, dw2 = pair(student.gradients(X, y, W1, w2), "gradients")
+    got = np.r_[as_array(dW1, W1.shape, "dW1").ravel(), as_array(dw2, w2.shape, "dw2")]
+    expected = ref.gradients(X, y, W1, w2)
+    want = np.r_[expected[0].ravel(), expected[1]]
+    tolerance = 1e-4 * np.abs(want) + 1e-5 * np.abs(want).max() + 1e-9
+    if not np.all(np.abs(got - want) <= tolerance):
+        credit.fail(0.0, f"H={n_hidden}: the gradient is right at ordinary weights but not "
+                         "where the output unit is saturated (y_hat = 1 for y = 0), where "
+                         "backpropagation still gives delta3 = y_hat - y: numerical "
+                         "differences of the loss do not earn these points")
+
+
+def check_gradients(student, ref, X, y, W1, w2, credit, rng):
     n_hidden = len(W1)
     dW1, dw2 = pair(student.gradients(X, y, W1, w2), "gradients")
     dW1_raw = np.asarray(dW1, dtype=float) if not isinstance(dW1, dict) else None
@@ -64,7 +98,7 @@ def check_gradients(student, ref, X, y, W1, w2, credit):
     tolerance = 1e-4 * np.abs(want) + 1e-5 * np.abs(want).max() + 1e-9
     right = np.abs(got - want) <= tolerance
     if right.all():
-        return
+        return check_backprop_when_saturated(student, ref, rng, n_hidden, credit)
     names = weight_names(n_hidden)
     wrong = [n for n, ok in zip(names, right) if not ok]
     n_first = W1.size
@@ -86,7 +120,7 @@ def check_gradients(student, ref, X, y, W1, w2, credit):
 def test_two_hidden_units(student, ref, rng, credit):
     X, y = rng.normal(0, 1.5, size=(12, 2)), rng.integers(0, 2, size=12).astype(float)
     W1, w2 = rng.normal(0, 1, size=(2, 3)), rng.normal(0, 1, size=3)
-    check_gradients(student, ref, X, y, W1, w2, credit)
+    check_gradients(student, ref, X, y, W1, w2, credit, rng)
 
 
 @pytest.mark.points(1.0)
@@ -94,4 +128,4 @@ def test_two_hidden_units(student, ref, rng, credit):
 def test_four_hidden_units(student, ref, rng, credit):
     X, y = rng.normal(0, 1.5, size=(40, 2)), rng.integers(0, 2, size=40).astype(float)
     W1, w2 = rng.normal(0, 1, size=(4, 3)), rng.normal(0, 1, size=5)
-    check_gradients(student, ref, X, y, W1, w2, credit)
+    check_gradients(student, ref, X, y, W1, w2, credit, rng)

@@ -2,6 +2,14 @@
 
 Judged on the returned weights, evaluated here with the reference (never on the student's
 own loss list): online or batch descent, momentum or not, all reduce the loss.
+
+Trained on a problem the student never saw, so that weights fitted offline earn nothing:
+data_1 turned by a hidden angle (and the data_1-like test points likewise), from start
+weights turned to match.  Gradient descent, in every form the statement allows, is exactly
+equivariant under this: x -> R x with w_j -> R w_j keeps every a_j, every loss and every
+output, and turns each gradient of w_j by R; so an honest train, whatever its sigmoid or
+update rule, earns the same on it as on data_1 (feedback shows its weights turned back).
+The band of data_1 is symmetric under x -> -x and x1 <-> x2, so the angle is none of those.
 """
 import numpy as np
 import pytest
@@ -21,6 +29,28 @@ def run_train(student, X, y, W1, w2, timeout=None, **settings):
             as_array(result[1], w2.shape, "w2 returned by train"), result[2])
 
 
+ANGLE = 2.2   # radians: hidden, like the seeds
+
+
+def _turn(angle):
+    return np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+
+
+def hidden_problem(X, y):
+    """data_1-like (X (N, 2), y (N,)) -> the hidden problem: X turned, the same labels."""
+    return X @ _turn(ANGLE).T, y
+
+
+def hidden_start(W1, w2):
+    """Start weights (H, 3), (H+1,) for the hidden problem: each w_j = W1[j, 1:] turned."""
+    return np.c_[W1[:, :1], W1[:, 1:] @ _turn(ANGLE).T], w2
+
+
+def data_1_weights(W1, w2):
+    """Weights (H, 3), (H+1,) trained on the hidden problem, turned back onto data_1."""
+    return np.c_[W1[:, :1], W1[:, 1:] @ _turn(ANGLE)], w2
+
+
 SHORT = dict(alpha=0.5, epochs=100, eps=-np.inf)   # never stop early: all 100 epochs
 _REFERENCE = {}   # the reference's short run: once per process (warm workers keep it)
 
@@ -29,8 +59,8 @@ _REFERENCE = {}   # the reference's short run: once per process (warm workers ke
 def short_run(student, ref, data):
     """100 epochs, alpha 0.5, from fixed hidden start weights, and the reference's result:
     trained once for the three checks that judge it (a failure is raised to each of them)."""
-    X, y = data.band
-    W1, w2 = ref.init_weights(2, seed=3)
+    X, y = hidden_problem(*data.band)
+    W1, w2 = hidden_start(*ref.init_weights(2, seed=3))
     if "want" not in _REFERENCE:
         _REFERENCE["want"] = ref.train(X, y, W1.copy(), w2.copy(), **SHORT)
     got = run_train(student, X, y, W1, w2, **SHORT)
@@ -52,12 +82,20 @@ def test_reduces_loss(short_run, ref):
 
 
 @pytest.mark.points(0.2)
-def test_updates_both_layers(short_run):
-    _, _, start, got, _ = short_run
+def test_updates_both_layers(short_run, student, ref):
+    X, y, start, got, _ = short_run
     assert not np.allclose(got[0], start[0], rtol=0, atol=1e-9), \
         "train did not change the hidden weights W1"
     assert not np.allclose(got[1], start[1], rtol=0, atol=1e-9), \
         "train did not change the output weights w2"
+    # the same weights from another start: train did not start from what it was given
+    other = student.train(X, y, *hidden_start(*ref.init_weights(2, seed=4)), **SHORT)
+    try:
+        same = all(np.array_equal(np.asarray(other[k], dtype=float), got[k]) for k in (0, 1))
+    except (TypeError, ValueError, LookupError, OverflowError):   # not weights: not the same
+        same = False
+    assert not same, ("train returned the same weights from two different starts: it must "
+                      "train from the weights (and data) it is given")
 
 
 @pytest.mark.points(0.2)
@@ -76,8 +114,8 @@ def test_loss_history_is_consistent(short_run, ref):
 @pytest.mark.points(0.2)
 @pytest.mark.hidden
 def test_stops_when_improvement_is_below_eps(student, ref, data):
-    X, y = data.band
-    start = ref.init_weights(2, seed=3)
+    X, y = hidden_problem(*data.band)
+    start = hidden_start(*ref.init_weights(2, seed=3))
     W1, w2, losses = run_train(student, X, y, *start, alpha=0.5, epochs=1000,
                                eps=1.0)   # no epoch improves the loss by 1.0
     losses = np.asarray(losses, dtype=float).ravel()
@@ -95,15 +133,17 @@ def test_stops_when_improvement_is_below_eps(student, ref, data):
 @pytest.mark.hidden
 @pytest.mark.cost(0.7)   # the student's defaults on data_1, up to 3 starts
 def test_defaults_fit_data_1(student, ref, data, artifacts):
-    X, y = data.band
-    X_test, y_test = data.band_test
+    X, y = hidden_problem(*data.band)
+    X_test, y_test = hidden_problem(*data.band_test)
     best = 0.0
     for seed in range(3):   # a 2-2-1 may land in a local minimum from one start: best of 3
-        W1, w2, losses = run_train(student, X, y, *ref.init_weights(2, seed=seed),
+        W1, w2, losses = run_train(student, X, y, *hidden_start(*ref.init_weights(2, seed=seed)),
                                    timeout=DEFAULTS_TIMEOUT)
         accuracy = np.mean(ref.predict(X_test, W1, w2) == y_test)
-        if accuracy >= best:   # feedback plots show the student's best run
-            artifacts["train_data_1"] = {"W1": W1, "w2": w2, "losses": losses, "seed": seed}
+        if accuracy >= best:   # feedback plots show the student's best run, on data_1
+            W1_1, w2_1 = data_1_weights(W1, w2)
+            artifacts["train_data_1"] = {"W1": W1_1, "w2": w2_1, "losses": losses,
+                                         "seed": seed}
         best = max(best, accuracy)
         if best >= 0.95:
             return
