@@ -11,7 +11,10 @@ the order of cells and functions does not matter.
 One function copied into work of one's own is diluted by the rest of the notebook, so a
 pair scores at least FUNCTION_SHARE times its best function match: the two functions'
 shared weight over the geometric mean of theirs, scaled down for functions lighter than
-FUNCTION_FLOOR of a typical document (a copied one-liner proves little).
+FUNCTION_FLOOR of a typical document (a copied one-liner proves little) and for forms
+others in the class wrote too: the match times log(1 + N / (2 + others)) / log(1 + N / 2),
+others being how many more functions match either one about as well (a solution many
+converge on honestly is no evidence; the same function in only these two is).
 """
 import math
 from collections import defaultdict
@@ -22,8 +25,10 @@ from scipy import sparse
 MIN_COMMON = 4        # a fingerprint in fewer documents is never class boilerplate
 COMMON_SHARE = 0.5    # ... and in more than this share of them always is
 SMALL_SHARE = 0.5     # of the median document's weight: the least a score is divided by
-FUNCTION_SHARE = 0.6  # a pair scores at least this times its best function match
+FUNCTION_SHARE = 0.7  # a pair scores at least this times its best function match
 FUNCTION_FLOOR = 0.15  # share of the median document's weight a function match needs
+SUPPORT_MARGIN = 0.1  # others matching a function this close to a pair's match share its form
+COPIED = 0.8          # a document this alike to another as a whole copied it (see _support)
 
 
 class Comparison:
@@ -49,9 +54,8 @@ class Comparison:
         self.median = float(np.median(self.totals)) if n else 0.0
         self.shared = self._shared_weights()
         with np.errstate(divide="ignore", invalid="ignore"):
-            whole = self.shared / self._denominators()
-        self.scores = np.minimum(np.maximum(np.nan_to_num(whole), self._function_matches()),
-                                 1.0)
+            whole = np.nan_to_num(self.shared / self._denominators())
+        self.scores = np.minimum(np.maximum(whole, self._function_matches(whole)), 1.0)
         np.fill_diagonal(self.scores, 1.0)
         self._cell_weights, self._places = {}, {}
 
@@ -82,8 +86,10 @@ class Comparison:
         """(N, N) array: the weight of the fingerprints each pair has in common."""
         return self._shared(self.kept).toarray()
 
-    def _function_matches(self):
-        """(N, N) array: FUNCTION_SHARE times each pair's best function match."""
+    def _function_matches(self, whole):
+        """(N, N) array: FUNCTION_SHARE times each pair's best function match, a match
+        counting as much as the function is long and as few others have it (see
+        _support)."""
         owners, sets = [], []
         for row, student in enumerate(self.ids):
             for region in self.documents[student]["regions"]:
@@ -91,7 +97,8 @@ class Comparison:
                 if region["kind"] == "code" and region["name"] and fps:
                     owners.append(row)
                     sets.append(fps)
-        best = np.zeros((len(self.ids), len(self.ids)))
+        n = len(self.ids)
+        best = np.zeros((n, n))
         if not sets:
             return best
         owners = np.array(owners)
@@ -99,9 +106,14 @@ class Comparison:
         shared = self._shared(sets).tocoo()
         other = owners[shared.row] != owners[shared.col]
         rows, cols, weight = shared.row[other], shared.col[other], shared.data[other]
-        floor = FUNCTION_FLOOR * self.median
-        match = weight / np.sqrt(totals[rows] * totals[cols]) * np.minimum(1.0, weight / floor)
-        np.maximum.at(best, (owners[rows], owners[cols]), FUNCTION_SHARE * match)
+        match = weight / np.sqrt(totals[rows] * totals[cols])
+        # a document that copied a whole notebook says nothing on how common a form is
+        pool = whole[owners[rows], owners[cols]] < COPIED
+        support = np.minimum(_support(rows, match, pool), _support(cols, match, pool))
+        rarity = np.log1p(n / (2 + support)) / math.log1p(n / 2)
+        length = np.minimum(1.0, weight / (FUNCTION_FLOOR * self.median))
+        np.maximum.at(best, (owners[rows], owners[cols]), FUNCTION_SHARE * match * length
+                      * rarity)
         return best
 
     def score(self, i, j) -> float:
@@ -174,6 +186,18 @@ class Comparison:
                 rows.append({"a_cell": a, "b_cell": b, "score": round(value, 4)})
         rows.sort(key=lambda r: (-r["score"], r["a_cell"], r["b_cell"]))
         return rows
+
+
+def _support(rows, match, pool):
+    """For each function match (function rows[k] with another, match[k], every match
+    listed from both sides): how many other functions match rows[k] at least about as
+    well (within SUPPORT_MARGIN), counting only the matches in `pool` (a boolean mask),
+    the partner left out: 0 when no one else wrote that function so, many when it is a
+    common form."""
+    order = np.sort(rows[pool] + 0.5 * (1.0 - match[pool]))   # by row, best match first
+    threshold = rows + 0.5 * (1.0 - np.maximum(match - SUPPORT_MARGIN, 0.0))
+    starts = np.searchsorted(order, rows.astype(float), side="left")
+    return np.maximum(np.searchsorted(order, threshold, side="right") - starts - pool, 0)
 
 
 def clusters(ids, pairs, threshold):
