@@ -154,6 +154,32 @@ def test_renaming_and_reordering_do_not_lower_a_copys_score(course, course_root,
     assert scores[frozenset(("pure_python_loops", "disguised"))] == 1.0
 
 
+def test_one_function_copied_counts_as_much_as_few_others_wrote_it(course, course_root,
+                                                                    class_files, tmp_path,
+                                                                    capsys):
+    source = solution_cells(course_root / "graders/ML06/variants/pure_python_loops.py")
+    copied = rename_locals(source["gradients"])
+
+    def with_copied_gradients(variant, name):
+        own = solution_cells(course_root / f"graders/ML06/variants/{variant}.py")
+        return notebook(course, dict(own, gradients=copied), tmp_path / f"{name}.ipynb")
+
+    def score_of_copier(*others):
+        files = class_files + [with_copied_gradients("column_vectors", "copier"), *others]
+        code, out, err = run(capsys, "--json", "--all", "--files", *map(str, files))
+        assert code == 0, err
+        return scores_of(json.loads(out))
+
+    scores = score_of_copier()
+    independent = [s for pair, s in scores.items() if "copier" not in pair]
+    alone = scores[frozenset(("copier", "pure_python_loops"))]
+    assert alone > max(independent)
+    # the same function in three more notebooks: a common form, weaker evidence
+    common = score_of_copier(*(with_copied_gradients(v, f"also_{v}")
+                               for v in ("float32", "inplace_updates", "legacy_global_seed")))
+    assert common[frozenset(("copier", "pure_python_loops"))] < alone - 0.1
+
+
 def test_a_notebook_that_does_not_parse_is_still_compared(course, course_root, class_files,
                                                          tmp_path, capsys):
     def break_one_cell(nb):
