@@ -83,8 +83,10 @@ def build_parser():
     similarity.add_argument("--json", action="store_true", dest="as_json",
                             help="print exactly one JSON object")
     similarity.add_argument("--all", action="store_true", dest="all_pairs",
-                            help="every pair, not only the top ones")
-    similarity.add_argument("--top", type=int, default=20, help="pairs shown (default 20)")
+                            help="every pair, not only the top ones (cells and evidence "
+                                 "only for the top N and pairs scoring 0.8 or more)")
+    similarity.add_argument("--top", type=int, default=20,
+                            help="pairs shown, or with --all given evidence (default 20)")
 
     commands.add_parser("demo", help="release, upload the sample submissions, export grades (demo.toml)")
     commands.add_parser("doctor", help="check that grading works here (sandbox, packages, course)")

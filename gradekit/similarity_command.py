@@ -1,7 +1,8 @@
 """`gradekit similarity ASSIGNMENT [--files F ...] [--json] [--all] [--top N]`.
 
 Compares every student's counted attempt (or the given files, one student each, named by
-the file's stem) and ranks the pairs by how alike they are.  Nothing is run: files are
+the file's stem) and ranks the pairs by how alike they are.  With --all every pair is
+listed, but only the top N and those scoring CLUSTER_SCORE or more carry cells and evidence.  Nothing is run: files are
 loaded as uploads are, and fingerprints are cached per file under .gradekit/similarity/.
 """
 import json
@@ -26,7 +27,7 @@ def main(*, assignment: str, files=None, course_root: Path = Path("."), as_json=
         print(f"gradekit: warning: {student}'s counted attempt of {assignment} cannot be "
               f"read ({reason}); left out", file=sys.stderr)
     report = compare(assignment, loaded.documents, loaded.starter.fingerprints(),
-                     top=None if all_pairs else top,
+                     top=None if all_pairs else top, detailed=top,
                      behaviour=loaded.behaviour if any(loaded.behaviour.values()) else None)
     if as_json:
         print(json.dumps(report, indent=2))

@@ -108,7 +108,8 @@ def test_identical_is_one_release_is_zero_and_the_json_contract(course, class_fi
                                                                   capsys):
     twin = class_files[0].with_name("twin.ipynb")
     twin.write_bytes(class_files[0].read_bytes())
-    code, out, err = run(capsys, "--json", "--all", "--files", *map(str, class_files + [twin]))
+    code, out, err = run(capsys, "--json", "--all", "--top", "3", "--files",
+                         *map(str, class_files + [twin]))
     assert code == 0, err
     report = json.loads(out)
     assert set(report) == {"assignment", "pairs", "clusters"} and report["assignment"] == "ML06"
@@ -121,6 +122,11 @@ def test_identical_is_one_release_is_zero_and_the_json_contract(course, class_fi
         assert all(isinstance(sentence, str) for sentence in pair["evidence"])
     listed = [p["score"] for p in report["pairs"]]
     assert listed == sorted(listed, reverse=True)
+    # every pair is listed, but only the top 3 (and any scoring 0.8 or more) with evidence
+    assert all(p["evidence"] for p in report["pairs"][:3])
+    rest = [p for p in report["pairs"][3:] if p["score"] < 0.8]
+    assert any(p["score"] > 0 for p in rest)
+    assert all(p["cells"] == [] and p["evidence"] == [] for p in rest)
     assert all(isinstance(c, list) and len(c) >= 3 for c in report["clusters"])
     scores = scores_of(report)
     assert scores[frozenset(("reference", "twin"))] == 1.0

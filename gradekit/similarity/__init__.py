@@ -13,19 +13,25 @@ from .scoring import Comparison, clusters
 CLUSTER_SCORE = 0.8   # pairs at least this alike join a cluster (honest pairs stay below)
 
 
-def compare(assignment, documents, starter_fps=frozenset(), *, top=None, behaviour=None):
+def compare(assignment, documents, starter_fps=frozenset(), *, top=None, behaviour=None,
+            detailed=None):
     """The pinned report: {"assignment", "pairs": [{"a", "b", "score", "cells",
     "evidence"}], "clusters": [[id, ...]]}, pairs highest score first (all of them when
     top is None).  documents: {student id: document}; behaviour: {student id: failed
-    (test, output) pairs} or None."""
+    (test, output) pairs} or None.  detailed: how many of the first pairs carry their
+    cells and evidence (None: every pair); the others, unless they score CLUSTER_SCORE or
+    more, have "cells": [] and "evidence": [] (the evidence of every pair of a large class
+    is far larger than anyone reads)."""
     comparison = Comparison(documents, starter_fps)
     ranked = comparison.ranked()
     pairs = []
-    for score, i, j in ranked if top is None else ranked[:top]:
-        matched = comparison.matches(i, j) if score > 0 else []
+    for rank, (score, i, j) in enumerate(ranked if top is None else ranked[:top]):
+        shown = detailed is None or rank < detailed or score >= CLUSTER_SCORE
+        matched = comparison.matches(i, j) if shown and score > 0 else []
         pairs.append({"a": comparison.ids[i], "b": comparison.ids[j], "score": score,
-                      "cells": comparison.cells(i, j, matched),
-                      "evidence": describe(comparison, i, j, matched, behaviour)})
+                      "cells": comparison.cells(i, j, matched) if shown else [],
+                      "evidence": describe(comparison, i, j, matched, behaviour)
+                      if shown else []})
     named = [(score, comparison.ids[i], comparison.ids[j]) for score, i, j in ranked]
     return {"assignment": assignment, "pairs": pairs,
             "clusters": clusters(comparison.ids, named, CLUSTER_SCORE)}
