@@ -312,3 +312,27 @@ def test_side_by_side_aligns_the_matched_functions(course, course_root, tmp_path
     assert gradients["a_lines"] == gradients["b_lines"] and len(gradients["a_lines"]) > 5
     assert [p["weight"] for p in passages] == sorted((p["weight"] for p in passages),
                                                      reverse=True)
+
+
+def test_histogram_bins_every_pairs_score(course, class_files):
+    """The instructor pages' histogram: every pair once, in bins 0.05 wide from 0 to 1."""
+    from gradekit.similarity import Comparison, histogram, load_document
+    from gradekit.similarity.sources import starter_of
+    starter = starter_of(course, "ML06")
+    files = class_files + [class_files[0]]   # the reference twice: one pair scores 1.0
+    documents = {f"{k}_{path.stem}": load_document(path.name, path.read_bytes(), starter)
+                 for k, path in enumerate(files)}
+    comparison = Comparison(documents, starter.fingerprints())
+    bins = comparison.histogram()
+    n = len(files)
+    assert len(bins) == 20 and bins[0]["low"] == 0.0 and bins[-1]["high"] == 1.0
+    assert sum(b["count"] for b in bins) == n * (n - 1) // 2
+    assert bins[-1]["count"] >= 1                  # the twins
+    assert bins[0]["count"] >= 2 * (n - 2) - 1    # each release scores 0 with everyone
+    scores = [s for s, _, _ in comparison.ranked()]
+    for b in bins:
+        assert b["count"] == sum(b["low"] <= s < b["high"] or s == b["high"] == 1.0
+                                 for s in scores)
+    assert histogram([0.0, 0.05, 1.0], bins=2) == [{"low": 0.0, "high": 0.5, "count": 2},
+                                                   {"low": 0.5, "high": 1.0, "count": 1}]
+    assert histogram([0.15])[3] == {"low": 0.15, "high": 0.2, "count": 1}   # not 0.1-0.15

@@ -4,11 +4,12 @@ documents.py turns each file into fingerprinted regions (tokens.py normalises th
 fingerprints.py winnows it), scoring.py weighs what pairs share, evidence.py says it in
 words.  sources.load_class loads a class (counted attempts or given files); `compare` is
 the whole run: the pinned JSON of `gradekit similarity --json`; `side_by_side` is what a
-page showing two notebooks needs.
+page showing two notebooks needs; `histogram` bins scores (Comparison.histogram: of every
+pair) for a page showing where the class's honest pairs lie.
 """
 from .documents import Starter, load_document
 from .evidence import describe
-from .scoring import Comparison, clusters
+from .scoring import Comparison, clusters, histogram
 
 CLUSTER_SCORE = 0.8   # pairs at least this alike join a cluster (honest pairs stay below)
 
@@ -51,4 +52,4 @@ def side_by_side(comparison, a, b):
             for x, y, weight, hashes in comparison.matches(i, j)]
 
 
-__all__ = ["Comparison", "Starter", "compare", "load_document", "side_by_side"]
+__all__ = ["Comparison", "Starter", "compare", "histogram", "load_document", "side_by_side"]

@@ -28,6 +28,7 @@ SMALL_SHARE = 0.5     # of the median document's weight: the least a score is di
 FUNCTION_SHARE = 0.7  # a pair scores at least this times its best function match
 FUNCTION_FLOOR = 0.15  # share of the median document's weight a function match needs
 SUPPORT_MARGIN = 0.1  # others matching a function this close to a pair's match share its form
+HISTOGRAM_BINS = 20   # of a histogram of scores: bins 0.05 wide
 COPIED = 0.8          # a document this alike to another as a whole copied it (see _support)
 
 
@@ -130,6 +131,10 @@ class Comparison:
             order = order[:top]
         return [(float(values[k]), int(upper[0][k]), int(upper[1][k])) for k in order]
 
+    def histogram(self, bins=HISTOGRAM_BINS):
+        """histogram() of every pair's score (where the class's honest pairs lie)."""
+        return histogram(np.round(self.scores[np.triu_indices(len(self.ids), 1)], 4), bins)
+
     def matches(self, i, j):
         """Where i and j match: [(region of i, region of j, shared weight, shared hashes)]
         for every pair of regions sharing a kept fingerprint, heaviest first (covered()
@@ -186,6 +191,16 @@ class Comparison:
                 rows.append({"a_cell": a, "b_cell": b, "score": round(value, 4)})
         rows.sort(key=lambda r: (-r["score"], r["a_cell"], r["b_cell"]))
         return rows
+
+
+def histogram(scores, bins=HISTOGRAM_BINS):
+    """[{"low", "high", "count"}]: how many of `scores` (floats in [0, 1]) fall in each of
+    `bins` equal bins from 0 to 1, lowest first; a bin holds low <= score < high, the last
+    one also 1.0."""
+    scaled = np.round(np.clip(np.asarray(scores, float), 0.0, 1.0) * bins, 9)  # 0.15: 3rd
+    counts = np.bincount(np.minimum(np.floor(scaled).astype(int), bins - 1), minlength=bins)
+    return [{"low": round(k / bins, 4), "high": round((k + 1) / bins, 4),
+             "count": int(counts[k])} for k in range(bins)]
 
 
 def _support(rows, match, pool):
