@@ -2,8 +2,9 @@
 
 Compares every student's counted attempt (or the given files, one student each, named by
 the file's stem) and ranks the pairs by how alike they are.  With --all every pair is
-listed, but only the top N and those scoring CLUSTER_SCORE or more carry cells and evidence.  Nothing is run: files are
-loaded as uploads are, and fingerprints are cached per file under .gradekit/similarity/.
+listed, but only the top N and those scoring CLUSTER_SCORE or more carry cells and
+evidence.  Nothing is run: files are loaded as uploads are, and fingerprints are cached
+per file under .gradekit/similarity/.
 """
 import json
 import sys

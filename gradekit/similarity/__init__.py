@@ -9,9 +9,9 @@ pair) for a page showing where the class's honest pairs lie.
 """
 from .documents import Starter, load_document
 from .evidence import describe
-from .scoring import Comparison, clusters, histogram
+from .scoring import COPIED, Comparison, clusters, histogram
 
-CLUSTER_SCORE = 0.8   # pairs at least this alike join a cluster (honest pairs stay below)
+CLUSTER_SCORE = COPIED   # pairs this alike as a whole join a cluster (honest pairs stay below)
 
 
 def compare(assignment, documents, starter_fps=frozenset(), *, top=None, behaviour=None,

@@ -5,8 +5,8 @@ A fingerprint counts only if it is not the release's and not shared by most of t
 weighs log(1 + N / df), N students of which df have it, so what only two students share
 weighs most.  A document's weight is the sum over its kept fingerprints; a pair scores the
 weight they share over the smaller document's weight (see _denominators): 1.0 for
-identical documents, 0 when all they share is the starter.  Fingerprints are compared as sets per document, so
-the order of cells and functions does not matter.
+identical documents, 0 when all they share is the starter.  Fingerprints are compared as
+sets per document, so the order of cells and functions does not matter.
 
 One function copied into work of one's own is diluted by the rest of the notebook, so a
 pair scores at least FUNCTION_SHARE times its best function match: the two functions'
@@ -14,7 +14,8 @@ shared weight over the geometric mean of theirs, scaled down for functions light
 FUNCTION_FLOOR of a typical document (a copied one-liner proves little) and for forms
 others in the class wrote too: the match times log(1 + N / (2 + others)) / log(1 + N / 2),
 others being how many more functions match either one about as well (a solution many
-converge on honestly is no evidence; the same function in only these two is).
+converge on honestly is weak evidence; the same function in only these two is strong).
+Documents that copied a whole notebook (scoring COPIED or more) are not counted as others.
 """
 import math
 from collections import defaultdict
