@@ -174,15 +174,20 @@ def test_one_function_copied_counts_as_much_as_few_others_wrote_it(course, cours
         files = class_files + [with_copied_gradients("column_vectors", "copier"), *others]
         code, out, err = run(capsys, "--json", "--all", "--files", *map(str, files))
         assert code == 0, err
-        return scores_of(json.loads(out))
+        report = json.loads(out)
+        return scores_of(report), report
 
-    scores = score_of_copier()
+    scores, report = score_of_copier()
     independent = [s for pair, s in scores.items() if "copier" not in pair]
     alone = scores[frozenset(("copier", "pure_python_loops"))]
     assert alone > max(independent)
+    pair = next(p for p in report["pairs"] if {p["a"], p["b"]} == {"copier", "pure_python_loops"})
+    assert any(e.startswith("the score rests on one function: function `")   # the cell's
+               and "(cell 17, " in e and "no other submission has" in e  # helper, copied too
+               for e in pair["evidence"]), pair["evidence"]
     # the same function in three more notebooks: a common form, weaker evidence
-    common = score_of_copier(*(with_copied_gradients(v, f"also_{v}")
-                               for v in ("float32", "inplace_updates", "legacy_global_seed")))
+    common, _ = score_of_copier(*(with_copied_gradients(v, f"also_{v}")
+                                  for v in ("float32", "inplace_updates", "legacy_global_seed")))
     assert common[frozenset(("copier", "pure_python_loops"))] < alone - 0.1
 
 

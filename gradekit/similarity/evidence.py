@@ -37,6 +37,7 @@ def describe(comparison, i, j, matched, behaviour=None):
                         if comparison.weight[h] >= comparison.pair_only_weight)
         if only_them:
             sentences.append(f"{only_them} shared fingerprints that no other submission has")
+    sentences += one_function(comparison, i, j, matched)
     code = [m for m in matched if doc_a["regions"][m[0]]["kind"] == "code"]
     for region_a, region_b, weight, hashes in code[:SHOWN_MATCHES]:
         lines_a = comparison.covered(i, region_a, hashes)
@@ -56,6 +57,27 @@ def describe(comparison, i, j, matched, behaviour=None):
     if behaviour:
         sentences += same_failures(comparison.ids, behaviour, a, b)
     return sentences
+
+
+def one_function(comparison, i, j, matched):
+    """The sentence saying that one function carries the pair's score, when it does."""
+    if (i, j) not in comparison.carried:   # kept both ways round
+        return []
+    region_a, region_b, match, others = comparison.carried[i, j]
+    hashes = next((m[3] for m in matched if m[:2] == (region_a, region_b)), None)
+    if not hashes:
+        return []
+    doc_a = comparison.documents[comparison.ids[i]]
+    doc_b = comparison.documents[comparison.ids[j]]
+    first = where(doc_a["regions"][region_a], comparison.covered(i, region_a, hashes))
+    second = where(doc_b["regions"][region_b], comparison.covered(j, region_b, hashes))
+    if not others:
+        others = "no other submission has a function"
+    else:
+        others = f"{others} functions of other submissions are" if others > 1 else \
+            "1 function of another submission is"
+    return [f"the score rests on one function: {first} and {second} are {100 * match:.0f} % "
+            f"alike, and {others} about as alike to them"]
 
 
 def same_failures(ids, behaviour, a, b):

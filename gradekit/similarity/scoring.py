@@ -91,16 +91,18 @@ class Comparison:
     def _function_matches(self, whole):
         """(N, N) array: FUNCTION_SHARE times each pair's best function match, a match
         counting as much as the function is long and as few others have it (see
-        _support)."""
-        owners, sets = [], []
+        _support).  Where that is more than the pair's whole score, self.carried keeps
+        {(i, j): (region of i, region of j, match, others)} for the evidence."""
+        owners, places, sets = [], [], []
         for row, student in enumerate(self.ids):
-            for region in self.documents[student]["regions"]:
+            for number, region in enumerate(self.documents[student]["regions"]):
                 fps = {fp[0] for fp in region["fps"]} & self.kept[row]
                 if region["kind"] == "code" and region["name"] and fps:
                     owners.append(row)
+                    places.append(number)
                     sets.append(fps)
         n = len(self.ids)
-        best = np.zeros((n, n))
+        best, self.carried = np.zeros((n, n)), {}
         if not sets:
             return best
         owners = np.array(owners)
@@ -114,8 +116,12 @@ class Comparison:
         support = np.minimum(_support(rows, match, pool), _support(cols, match, pool))
         rarity = np.log1p(n / (2 + support)) / math.log1p(n / 2)
         length = np.minimum(1.0, weight / (FUNCTION_FLOOR * self.median))
-        np.maximum.at(best, (owners[rows], owners[cols]), FUNCTION_SHARE * match * length
-                      * rarity)
+        value = FUNCTION_SHARE * match * length * rarity
+        a, b = owners[rows], owners[cols]
+        np.maximum.at(best, (a, b), value)
+        for k in sorted(np.flatnonzero(value > whole[a, b]), key=value.__getitem__):
+            self.carried[int(a[k]), int(b[k])] = (places[rows[k]], places[cols[k]],
+                                                  float(match[k]), int(support[k]))
         return best
 
     def score(self, i, j) -> float:
