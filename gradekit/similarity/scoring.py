@@ -12,9 +12,10 @@ One function copied into work of one's own is diluted by the rest of the noteboo
 pair scores at least FUNCTION_SHARE times its best function match: the two functions'
 shared weight over the geometric mean of theirs, scaled down for functions lighter than
 FUNCTION_FLOOR of a typical document (a copied one-liner proves little) and for forms
-others in the class wrote too: the match times log(1 + N / (2 + others)) / log(1 + N / 2),
-others being how many more functions match either one about as well (a solution many
-converge on honestly is weak evidence; the same function in only these two is strong).
+others in the class wrote too: down to RARITY_FLOOR of it as log(1 + N / (2 + others)) /
+log(1 + N / 2) falls, others being how many more functions match either one about as well
+(a solution many converge on honestly is weaker evidence; the same function in only these
+two is the strongest).
 Documents that copied a whole notebook (scoring COPIED or more) are not counted as others.
 """
 import math
@@ -28,6 +29,7 @@ COMMON_SHARE = 0.5    # ... and in more than this share of them always is
 SMALL_SHARE = 0.5     # of the median document's weight: the least a score is divided by
 FUNCTION_SHARE = 0.7  # a pair scores at least this times its best function match
 FUNCTION_FLOOR = 0.15  # share of the median document's weight a function match needs
+RARITY_FLOOR = 0.5    # a long function many others wrote alike still counts this much
 SUPPORT_MARGIN = 0.1  # others matching a function this close to a pair's match share its form
 HISTOGRAM_BINS = 20   # of a histogram of scores: bins 0.05 wide
 COPIED = 0.8          # a document this alike to another as a whole copied it (see _support)
@@ -114,7 +116,8 @@ class Comparison:
         # a document that copied a whole notebook says nothing on how common a form is
         pool = whole[owners[rows], owners[cols]] < COPIED
         support = np.minimum(_support(rows, match, pool), _support(cols, match, pool))
-        rarity = np.log1p(n / (2 + support)) / math.log1p(n / 2)
+        rarity = RARITY_FLOOR + (1 - RARITY_FLOOR) * np.log1p(n / (2 + support)) \
+            / math.log1p(n / 2)
         length = np.minimum(1.0, weight / (FUNCTION_FLOOR * self.median))
         value = FUNCTION_SHARE * match * length * rarity
         a, b = owners[rows], owners[cols]
