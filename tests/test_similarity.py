@@ -191,6 +191,22 @@ def test_one_function_copied_counts_as_much_as_few_others_wrote_it(course, cours
     assert common[frozenset(("copier", "pure_python_loops"))] < alone - 0.1
 
 
+def test_a_counting_while_is_its_for_loop_even_with_dead_code_between():
+    from gradekit.similarity.parsing import parse_cell
+    from gradekit.similarity.tokens import cell_regions
+
+    def tokens(source):
+        return [r.tokens for r in cell_regions("cell", parse_cell(source))]
+
+    loop = "def total(n):\n    s = 0\n    for i in range(n):\n        s += i * i\n    return s\n"
+    spelled = ("def total(n):\n    s = 0\n    i = 0\n    unused = len(str(n))\n"
+               "    print('debug')\n    while i < n:\n        s = s + i * i\n        i += 1\n"
+               "    return s\n")
+    assert tokens(spelled) == tokens(loop)
+    # a while that is not a counting loop stays a while
+    assert tokens(spelled.replace("i += 1", "i += 2")) != tokens(loop)
+
+
 def test_a_notebook_that_does_not_parse_is_still_compared(course, course_root, class_files,
                                                          tmp_path, capsys):
     def break_one_cell(nb):

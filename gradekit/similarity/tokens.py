@@ -102,7 +102,8 @@ class Emitter:
         self.body(node.body, region, starter)
 
     def body(self, statements, region, starter):
-        statements = counting_loops(statements)
+        # noise first, so that dead code between `i = 0` and `while i < n:` hides no loop
+        statements = counting_loops([s for s in statements if not self.is_noise(s, False)])
         for statement in statements:
             self.statement(statement, region, starter)
             if isinstance(statement, (ast.Return, ast.Raise, ast.Continue, ast.Break)):
