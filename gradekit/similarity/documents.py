@@ -16,7 +16,7 @@ from ..submission import load_bytes
 from .fingerprints import fingerprints, stable_hash, statement_fingerprints
 from .tokens import Context, cell_regions, parse_cell, statement_keys
 
-VERSION = "2"         # of the normalisation: a new one invalidates every cached document
+VERSION = "3"         # of the normalisation: a new one invalidates every cached document
 TEXT_K = 5            # words per fingerprint of a free-text answer
 WORD = re.compile(r"[\w.+-]+")
 
