@@ -74,6 +74,20 @@ def build_parser():
     roster.add_argument("roster", type=Path, help="columns id,name,email[,role]")
     roster.add_argument("--to", type=Path, default=None, help="tokens CSV (default tokens.csv)")
 
+    similarity = commands.add_parser("similarity", help="rank pairs of students' counted "
+                                     "attempts by how alike they are (nothing is run)")
+    similarity.add_argument("assignment")
+    similarity.add_argument("--files", nargs="+", type=Path, default=None, metavar="F",
+                            help="compare these files instead (.ipynb, .py, .zip; one "
+                            "student each, named by the file's stem)")
+    similarity.add_argument("--json", action="store_true", dest="as_json",
+                            help="print exactly one JSON object")
+    similarity.add_argument("--all", action="store_true", dest="all_pairs",
+                            help="every pair, not only the top ones (cells and evidence "
+                                 "only for the top N and pairs scoring 0.8 or more)")
+    similarity.add_argument("--top", type=int, default=20,
+                            help="pairs shown, or with --all given evidence (default 20)")
+
     commands.add_parser("demo", help="release, upload the sample submissions, export grades (demo.toml)")
     commands.add_parser("doctor", help="check that grading works here (sandbox, packages, course)")
     return parser
@@ -123,6 +137,10 @@ def dispatch(args):
         return main(assignment=args.assignment, course_root=Path.cwd(), as_json=args.as_json,
                     jobs=args.jobs, quick=args.quick, limit=args.limit, only=args.only,
                     strict=args.strict)
+    if args.command == "similarity":
+        from .similarity_command import main
+        return main(assignment=args.assignment, files=args.files, course_root=Path.cwd(),
+                    as_json=args.as_json, all_pairs=args.all_pairs, top=args.top)
     raise AssertionError(args.command)
 
 

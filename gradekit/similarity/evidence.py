@@ -1,0 +1,95 @@
+"""What made a pair score high, in words an instructor can show: shared passages with their
+cells and lines, free-text answers written alike, and identical unusual grading failures."""
+
+SHOWN_MATCHES = 4        # passages named per pair
+RARE_FAILURE_SHARE = 0.05   # a failure at most this share of the class has is unusual
+QUOTE = 90               # characters of a quoted answer or failure
+
+
+def where(region, lines):
+    """ "function `fit` (cell 17, lines 3-14)" or "cell 4 (lines 1-2)"."""
+    span = f"line {lines[0]}" if lines[0] == lines[-1] else f"lines {lines[0]}-{lines[-1]}"
+    if region["kind"] == "text":
+        return f"{region['cell']}"
+    if region["name"]:
+        return f"function `{region['name']}` ({region['cell']}, {span})"
+    return f"{region['cell']} ({span})"
+
+
+def quote(text):
+    text = " ".join(text.split())
+    return text if len(text) <= QUOTE else text[:QUOTE - 1] + "…"
+
+
+def describe(comparison, i, j, matched, behaviour=None):
+    """Sentences on pair (i, j); matched: Comparison.matches(i, j); behaviour: {student
+    id: {(test, output)}} of failed tests, or None when nothing graded is at hand."""
+    a, b = comparison.ids[i], comparison.ids[j]
+    doc_a, doc_b = comparison.documents[a], comparison.documents[b]
+    shared = comparison.shared[i, j]
+    sentences = []
+    if shared > 0:
+        sentences.append(
+            f"{100 * shared / comparison.totals[i]:.0f} % of {a}'s own work (the release and "
+            f"what most of the class writes alike left out) is also in {b}; "
+            f"{100 * shared / comparison.totals[j]:.0f} % of {b}'s is in {a}")
+        only_them = sum(1 for h in comparison.kept[i] & comparison.kept[j]
+                        if comparison.weight[h] >= comparison.pair_only_weight)
+        if only_them:
+            sentences.append(f"{only_them} shared fingerprints that no other submission has")
+    sentences += one_function(comparison, i, j, matched)
+    code = [m for m in matched if doc_a["regions"][m[0]]["kind"] == "code"]
+    for region_a, region_b, weight, hashes in code[:SHOWN_MATCHES]:
+        lines_a = comparison.covered(i, region_a, hashes)
+        lines_b = comparison.covered(j, region_b, hashes)
+        sentences.append(
+            f"{where(doc_a['regions'][region_a], lines_a)} matches "
+            f"{where(doc_b['regions'][region_b], lines_b)} "
+            f"({100 * weight / shared:.0f} % of what they share)")
+    for region_a, region_b, _, _ in matched:
+        first, second = doc_a["regions"][region_a], doc_b["regions"][region_b]
+        if first["kind"] == "text" and second["kind"] == "text":
+            text_a, text_b = doc_a["texts"][first["cell"]], doc_b["texts"][second["cell"]]
+            alike = "identical" if " ".join(text_a.split()) == " ".join(text_b.split()) \
+                else "largely the same"
+            sentences.append(f"{alike} free-text answer in {first['cell']} and "
+                             f"{second['cell']}: \"{quote(text_a)}\"")
+    if behaviour:
+        sentences += same_failures(comparison.ids, behaviour, a, b)
+    return sentences
+
+
+def one_function(comparison, i, j, matched):
+    """The sentence saying that one function carries the pair's score, when it does."""
+    if (i, j) not in comparison.carried:   # kept both ways round
+        return []
+    region_a, region_b, match, others = comparison.carried[i, j]
+    hashes = next((m[3] for m in matched if m[:2] == (region_a, region_b)), None)
+    if not hashes:
+        return []
+    doc_a = comparison.documents[comparison.ids[i]]
+    doc_b = comparison.documents[comparison.ids[j]]
+    first = where(doc_a["regions"][region_a], comparison.covered(i, region_a, hashes))
+    second = where(doc_b["regions"][region_b], comparison.covered(j, region_b, hashes))
+    if not others:
+        others = "no other submission has a function"
+    else:
+        others = f"{others} functions of other submissions are" if others > 1 else \
+            "1 function of another submission is"
+    return [f"the score rests on one function: {first} and {second} are {100 * match:.0f} % "
+            f"alike, and {others} about as alike to them"]
+
+
+def same_failures(ids, behaviour, a, b):
+    """Identical failures of the graders' tests that few others in the class have."""
+    common = behaviour.get(a, set()) & behaviour.get(b, set())
+    if not common:
+        return []
+    most = max(2, RARE_FAILURE_SHARE * len(ids))
+    sentences = []
+    for test, output in sorted(common):
+        others = sum(1 for s in ids if (test, output) in behaviour.get(s, set()))
+        if others <= most:
+            sentences.append(f"the same failure of {test} ({others} of {len(ids)} students "
+                             f"have it): \"{quote(output)}\"")
+    return sentences
