@@ -38,8 +38,8 @@ def count(course, student, path):
 
 @pytest.fixture
 def site(course_copy, course_root, tmp_path):
-    """(app, course, {user: token}): ann and ben share the reference's `gradients` (ben's
-    other functions are his own), cyd's notebook carries hostile text, dan and eve are
+    """(app, course, {user: token}): ann and ben share the reference's `gradients` (ben
+    moved it to the cell after; his other functions are his own), cyd's notebook carries hostile text, dan and eve are
     independent; alice is a student user, prof the instructor."""
     course = Course(course_copy)
     reference = solution_cells(course_root / "reference/ML06/mlp.py")
@@ -54,7 +54,8 @@ def site(course_copy, course_root, tmp_path):
 
     for student, cells, edit in (
             ("ann", reference, None),
-            ("ben", dict(variant("python_lists"), gradients=reference["gradients"]), None),
+            ("ben", dict(variant("python_lists"), gradients=variant("python_lists")["train"],
+                         train=reference["gradients"]), None),
             ("cyd", variant("pure_python_loops"), hostile),
             ("dan", variant("column_vectors"), None),
             ("eve", variant("momentum"), None)):
@@ -127,7 +128,7 @@ def test_hostile_cell_text_is_shown_as_text(site):
     assert "<script" not in page.lower()
 
 
-def test_the_copied_function_is_highlighted_beside_its_original(site):
+def test_the_copied_function_is_highlighted_beside_where_it_moved(site):
     app, _, tokens = site
     page = signed_in_client(app, tokens["prof"]).get(f"{LIST}/ann/ben").text
     evidence = re.search(r'<ul id="evidence">(.*?)</ul>', page, re.S).group(1)
@@ -138,6 +139,7 @@ def test_the_copied_function_is_highlighted_beside_its_original(site):
     assert both, "no row shows matched lines on both sides"
     row = max(both, key=lambda r: r.count('class="line match"'))
     left, right = row.split("</td>", 1)
+    assert re.findall(r'<div class="cell-label">([^<]*)</div>', row) == ["cell 17", "cell 19"]
     matched = lambda side: re.findall(r'class="line match" data-line="\d+">([^<]*)<', side)
     assert any("dW1 = delta_h.T @ _with_bias(X)" in line for line in matched(left))
     assert matched(left) == matched(right)   # the same lines, copied
