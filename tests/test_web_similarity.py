@@ -157,3 +157,18 @@ def test_the_class_is_compared_again_only_when_a_new_attempt_counts(site, tmp_pa
         course_root / "graders/ML06/variants/scipy_expit.py"), tmp_path / "fay.ipynb"))
     assert "6 students" in prof.get(LIST).text
     assert app.state.comparisons.computed == 2
+
+
+@pytest.mark.slow
+def test_flags_live_in_postgresql_as_in_sqlite(course_copy, postgres_server, monkeypatch):
+    monkeypatch.setenv("GRADEKIT_DATABASE", postgres_server.database())
+    course = Course(course_copy)
+    pair_flags.flag(course, "ML06", "ben", "ann", "prof", "first look")
+    pair_flags.flag(course, "ML06", "ann", "ben", "ta", "x" * 600)   # the same pair again
+    [flag] = pair_flags.flags(course, "ML06").values()
+    assert (flag.a, flag.b, flag.flagged_by) == ("ann", "ben", "ta")
+    assert flag.note == "x" * pair_flags.NOTE_CHARS
+    assert pair_flags.flags(course, "XOR") == {}
+    assert pair_flags.unflag(course, "ML06", "ben", "ann")
+    assert not pair_flags.unflag(course, "ML06", "ann", "ben")
+    assert pair_flags.flags(course, "ML06") == {}
