@@ -39,8 +39,9 @@ def count(course, student, path):
 @pytest.fixture
 def site(course_copy, course_root, tmp_path):
     """(app, course, {user: token}): ann and ben share the reference's `gradients` (ben
-    moved it to the cell after; his other functions are his own), cyd's notebook carries hostile text, dan and eve are
-    independent; alice is a student user, prof the instructor."""
+    moved it to the cell after; his other functions are his own), cyd's notebook carries
+    hostile text, dan and eve are independent; alice is a student user, prof the
+    instructor."""
     course = Course(course_copy)
     reference = solution_cells(course_root / "reference/ML06/mlp.py")
 
@@ -112,6 +113,8 @@ def test_a_pair_is_flagged_and_unflagged(site, monkeypatch):
     listing = prof.get(LIST).text
     row = re.search(r'<tr class="flagged">.*?</tr>', listing, re.S).group(0)
     assert "dan ↔ eve" in row and "flagged by prof" in row and "ask both &lt;b&gt;" in row
+    rank = app.state.comparisons.view(course, "ML06").rank("eve", "dan")
+    assert rank > 1 and f"<td>{rank}</td>" in row   # its place among all pairs
     assert listing.count("<tr") == 3   # the header, the top pair, the flagged one
     assert "flagged by prof" in prof.get(f"{LIST}/dan/eve").text
     unflagged = prof.post(f"{LIST}/flags", data=dict(form, action="unflag", back="//evil"))
@@ -157,6 +160,17 @@ def test_the_class_is_compared_again_only_when_a_new_attempt_counts(site, tmp_pa
         course_root / "graders/ML06/variants/scipy_expit.py"), tmp_path / "fay.ipynb"))
     assert "6 students" in prof.get(LIST).text
     assert app.state.comparisons.computed == 2
+
+
+def test_fewer_than_two_counted_attempts_compare_nothing(course_copy, course_root):
+    course = Course(course_copy)
+    prof = signed_in_client(build_app(course, LocalQueue(course, workers=1)),
+                            add_user(course, "prof", role="instructor"))
+    assert "0 students" in prof.get(LIST).text
+    count(course, "ann", course_root / "reference/ML06/mlp.py")
+    page = prof.get(LIST).text
+    assert "1 student, 0 pairs" in page and "nothing to compare" in page
+    assert prof.get(f"{LIST}/ann/ben").status_code == 404
 
 
 @pytest.mark.slow

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .. import pair_flags
 from ..similarity import CLUSTER_SCORE, Comparison
 from ..similarity.evidence import describe
 from ..similarity.scoring import clusters
@@ -49,6 +50,7 @@ class ClassView:
     histogram: str | None
     sources: dict
     _evidence: dict = field(default_factory=dict)
+    _ranks: dict | None = None
 
     def score(self, a, b):
         """The pair's score, None when either has no counted attempt compared."""
@@ -56,6 +58,12 @@ class ClassView:
         if a not in self.loaded.documents or b not in self.loaded.documents or a == b:
             return None
         return self.comparison.score(ids.index(a), ids.index(b))
+
+    def rank(self, a, b):
+        """The pair's place among all pairs (1: most alike), None when not compared."""
+        if self._ranks is None:
+            self._ranks = {(x, y): k for k, (_, x, y) in enumerate(self.ranked, 1)}
+        return self._ranks.get(pair_flags.ordered(a, b))
 
     def evidence(self, a, b) -> list:
         """The engine's sentences on pair (a, b) (computed once per pair)."""

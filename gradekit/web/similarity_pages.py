@@ -31,7 +31,8 @@ async def class_view(request, assignment):
 
 
 def pair_rows(view, pairs, flags):
-    return [{"a": a, "b": b, "score": view.score(a, b), "flag": flags.get((a, b)),
+    return [{"a": a, "b": b, "score": view.score(a, b), "rank": view.rank(a, b),
+             "flag": flags.get((a, b)),
              "evidence": short_evidence(view.evidence(a, b))
              if view.score(a, b) is not None else ""} for a, b in pairs]
 
