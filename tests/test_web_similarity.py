@@ -149,17 +149,19 @@ def test_the_copied_function_is_highlighted_beside_where_it_moved(site):
     assert 'class="line starter"' in page   # the release's code, greyed
 
 
-def test_the_class_is_compared_again_only_when_a_new_attempt_counts(site, tmp_path,
-                                                                     course_root):
+def test_the_class_is_compared_again_only_when_a_new_attempt_counts(site, tmp_path):
     app, course, tokens = site
     prof = signed_in_client(app, tokens["prof"])
-    assert "5 students" in prof.get(LIST).text
+    first = prof.get(LIST).text
+    assert "5 students" in first and 'id="clusters"' not in first
     prof.get(f"{LIST}/ann/ben")
     assert app.state.comparisons.computed == 1   # a reload and another page: the same one
-    count(course, "fay", notebook(course, solution_cells(
-        course_root / "graders/ML06/variants/scipy_expit.py"), tmp_path / "fay.ipynb"))
-    assert "6 students" in prof.get(LIST).text
-    assert app.state.comparisons.computed == 2
+    for student in ("fay", "gus"):   # two more copies of ann's: a cluster of three
+        count(course, student, tmp_path / "ann.ipynb")
+    page = prof.get(LIST).text
+    assert "7 students" in page and app.state.comparisons.computed == 2
+    clusters = re.search(r'<ul id="clusters">(.*?)</ul>', page, re.S).group(1)
+    assert "<li>ann, fay, gus:" in clusters and f'href="{LIST}/ann/fay"' in clusters
 
 
 def test_fewer_than_two_counted_attempts_compare_nothing(course_copy, course_root):

@@ -6,6 +6,7 @@ which attempts count (and when their reports were written, for the grading evide
 the release, so a reload is instant and a new counted upload is compared at the next visit.
 """
 import threading
+from itertools import takewhile
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,6 +19,7 @@ from ..similarity.sources import counted_attempts, load_class
 from . import charts
 
 LISTED = 50   # pairs listed on the page, highest first (flagged pairs are listed too)
+CLUSTER_PAIRS = 10   # of a cluster's pairs, linked beside it (the most alike)
 
 
 def _stamp(path):
@@ -39,14 +41,16 @@ def class_key(course, assignment, sources) -> tuple:
 @dataclass
 class ClassView:
     """One assignment's comparison: the engine's Comparison and loaded class, every pair
-    ranked [(score, a, b)] by id, the clusters, the histogram of all pair scores (a data:
-    URI, None under two students) and each student's Source (sources.py)."""
+    ranked [(score, a, b)] (a < b), the clusters [{"members", "pairs": [(a, b, score)]}],
+    the median and 95th percentile of all pair scores and their histogram (a data: URI;
+    both None under two students) and each student's Source (sources.py)."""
 
     key: tuple
     comparison: Comparison
     loaded: object
     ranked: list
     clusters: list
+    spread: dict | None
     histogram: str | None
     sources: dict
     _evidence: dict = field(default_factory=dict)
@@ -55,7 +59,7 @@ class ClassView:
     def score(self, a, b):
         """The pair's score, None when either has no counted attempt compared."""
         ids = self.comparison.ids
-        if a not in self.loaded.documents or b not in self.loaded.documents or a == b:
+        if a not in self.sources or b not in self.sources or a == b:
             return None
         return self.comparison.score(ids.index(a), ids.index(b))
 
@@ -112,8 +116,14 @@ def build(key, loaded, sources) -> ClassView:
     comparison = Comparison(loaded.documents, loaded.starter.fingerprints())
     ranked = [(score, comparison.ids[i], comparison.ids[j])
               for score, i, j in comparison.ranked()]
-    upper = np.triu_indices(len(comparison.ids), 1)
-    return ClassView(key, comparison, loaded, ranked,
-                     clusters(comparison.ids, ranked, CLUSTER_SCORE),
-                     charts.similarity_histogram(comparison.scores[upper], CLUSTER_SCORE),
+    scores = comparison.scores[np.triu_indices(len(comparison.ids), 1)]
+    spread = ({"median": float(np.median(scores)), "p95": float(np.percentile(scores, 95))}
+              if len(scores) else None)
+    strong = list(takewhile(lambda pair: pair[0] >= CLUSTER_SCORE, ranked))
+    groups = [{"members": members,
+               "pairs": [(a, b, score) for score, a, b in strong
+                         if a in members and b in members][:CLUSTER_PAIRS]}
+              for members in clusters(comparison.ids, ranked, CLUSTER_SCORE)]
+    return ClassView(key, comparison, loaded, ranked, groups, spread,
+                     charts.similarity_histogram(scores, CLUSTER_SCORE),
                      {s.student: s for s in sources if s.student in loaded.documents})

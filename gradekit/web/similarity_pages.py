@@ -3,7 +3,6 @@ with a histogram of every pair's score and the clusters, two students' notebooks
 side, and pairs flagged for follow-up.  Instructors only (students 403, like every page
 under /instructor); nothing a student uploaded is run.
 """
-import numpy as np
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse
@@ -45,16 +44,9 @@ async def similarity_page(request):
     listed = [(a, b) for _, a, b in view.ranked[:LISTED]]
     listed += sorted(set(flags) - set(listed), key=lambda p: -(view.score(*p) or 0))
     rows = await run_in_threadpool(pair_rows, view, listed, flags)
-    scores = [score for score, _, _ in view.ranked]
-    spread = ({"median": float(np.median(scores)), "p95": float(np.percentile(scores, 95))}
-              if scores else None)
-    groups = [{"members": members,
-               "pairs": [(a, b, s) for s, a, b in view.ranked
-                         if s >= CLUSTER_SCORE and a in members and b in members][:10]}
-              for members in view.clusters]
     return render(request, "similarity.html", assignment=assignment, rows=rows,
                   students=len(view.comparison.ids), pairs=len(view.ranked),
-                  histogram=view.histogram, spread=spread, clusters=groups,
+                  histogram=view.histogram, spread=view.spread, clusters=view.clusters,
                   threshold=CLUSTER_SCORE, unreadable=view.loaded.unreadable,
                   back=request.url.path)
 
