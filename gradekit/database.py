@@ -1,4 +1,5 @@
-"""The course's shared database: attempts and their status, users of the web service.
+"""The course's shared database: attempts and their status, users of the web service,
+pairs flagged on the similarity page.
 
 Everything that more than one process (the web service, its workers, `gradekit upload`,
 Celery workers on other hosts) writes lives here.  The embedded default is SQLite in
@@ -58,6 +59,19 @@ users = Table(
     Column("email", String(200), nullable=False, default=""),
     Column("role", String(16), nullable=False),       # student | instructor
     Column("token_sha256", String(64), nullable=False, unique=True),
+)
+
+# Pairs of students an instructor flagged for follow-up on the similarity page (a < b).
+pair_flags = Table(
+    "gk_pair_flags", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("assignment", String(64), nullable=False),
+    Column("student_a", String(80), nullable=False),
+    Column("student_b", String(80), nullable=False),
+    Column("flagged_by", String(64), nullable=False),
+    Column("flagged_at", String(40), nullable=False),   # ISO 8601, UTC
+    Column("note", Text, nullable=False, default=""),
+    UniqueConstraint("assignment", "student_a", "student_b", name="gk_pair_flag_identity"),
 )
 
 _engines = {}

@@ -1,5 +1,6 @@
 """gradekit web in a real browser: headless Chromium (Debian's chromium and chromium-driver)
-driven by selenium, as a student and then as the instructor.
+driven by selenium, as a student and then as the instructor (results, then two students'
+notebooks side by side on the similarity page).
 
 Set GRADEKIT_SCREENSHOTS=DIR to keep the screenshots (docs/ holds the committed ones).
 """
@@ -71,6 +72,22 @@ def upload(driver, url, path):
         time.sleep(0.5)
 
 
+def copied_gradients(root):
+    """A script of the library's scipy_expit variant with the reference's `gradients` (and
+    the helper it calls) in place of its own: one function copied into work of one's own."""
+    import ast
+
+    def segment(text, name):
+        node = next(n for n in ast.parse(text).body
+                    if isinstance(n, ast.FunctionDef) and n.name == name)
+        return ast.get_source_segment(text, node)
+
+    own = (root / "graders" / A / "variants" / "scipy_expit.py").read_text()
+    theirs = (root / "reference" / A / "mlp.py").read_text()
+    copied = segment(theirs, "_with_bias") + "\n\n\n" + segment(theirs, "gradients")
+    return own.replace(segment(own, "gradients"), copied).encode()
+
+
 def screenshot(driver, tmp_path, name):
     folder = Path(os.environ.get("GRADEKIT_SCREENSHOTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
@@ -86,7 +103,13 @@ def test_student_and_instructor_in_a_browser(browser, tmp_path, course_root):
     policy = root / "gradekit.toml"   # two uploads in a row: no waiting between them
     policy.write_text(policy.read_text().replace("min_interval_s = 10", "min_interval_s = 0"))
     student, teacher = add_user(root, "alice"), add_user(root, "prof", "instructor")
+    copier = add_user(root, "bob")
     with running_web(root, workers=1) as server:
+        import httpx   # bob's upload goes through the API, graded while alice uploads
+        posted = httpx.post(f"{server.url}/api/assignments/{A}/attempts",
+                            headers={"Authorization": f"Bearer {copier}"},
+                            files={"file": ("mlp.py", copied_gradients(root))}, timeout=60)
+        assert posted.status_code == 202, posted.text
         sign_in(browser, server.url, student)
         assert A in by_id(browser, "assignments").text
 
@@ -127,3 +150,19 @@ def test_student_and_instructor_in_a_browser(browser, tmp_path, course_root):
         assert by_id(browser, "histogram").get_attribute("src").startswith("data:image/svg")
         assert by_id(browser, "pass-rates").get_attribute("src").startswith("data:image/svg")
         screenshot(browser, tmp_path, "web-instructor-dashboard.png")
+
+        # bob's attempt was queued first: it is graded and counted by now
+        assert (root / "uploads" / "bob" / A / "counted.json").is_file()
+        by_id(browser, "similarity").click()
+        assert by_id(browser, "similarity-histogram").get_attribute("src").startswith(
+            "data:image/svg")
+        by_id(browser, "pairs").find_element(By.LINK_TEXT, "alice ↔ bob").click()
+        assert "function `gradients`" in by_id(browser, "evidence").text
+        matched = by_id(browser, "side-by-side").find_elements(By.CSS_SELECTOR, ".line.match")
+        copied = [m for m in matched if "delta_h.T @ _with_bias(X)" in m.text]
+        assert len(copied) == 2   # the copied line, highlighted on both sides
+        assert {m.value_of_css_property("background-color") for m in copied} == \
+            {"rgba(255, 224, 138, 1)"}
+        starter = browser.find_elements(By.CSS_SELECTOR, ".line.starter")
+        assert starter and starter[0].value_of_css_property("color") == "rgba(153, 153, 153, 1)"
+        screenshot(browser, tmp_path, "web-similarity-pair.png")

@@ -13,8 +13,9 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from ..submission import MAX_UPLOAD_BYTES
-from . import api, instructor, pages
+from . import api, instructor, pages, similarity_pages
 from .auth import Guard, course_secret
+from .comparisons import Comparisons
 from .limits import BodyLimit
 from .errors import error_response
 
@@ -69,7 +70,7 @@ def build_app(course, queue, *, secure_cookies=False) -> Starlette:
         queue.close()
 
     app = Starlette(
-        routes=api.routes + pages.routes + instructor.routes + [
+        routes=api.routes + pages.routes + instructor.routes + similarity_pages.routes + [
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static")],
         middleware=[
             Middleware(NoStore),
@@ -81,5 +82,6 @@ def build_app(course, queue, *, secure_cookies=False) -> Starlette:
         lifespan=lifespan)
     app.state.course, app.state.queue, app.state.guard = course, queue, Guard()
     app.state.templates = templates
+    app.state.comparisons = Comparisons()   # the similarity pages' last result per assignment
     return app
 

@@ -1,4 +1,5 @@
-"""The instructor's plots: the score histogram and each test's pass rate (matplotlib, SVG)."""
+"""The instructor's plots: the score histogram, each test's pass rate and the similarity of
+every pair of students (matplotlib, SVG)."""
 import base64
 import io
 
@@ -38,4 +39,23 @@ def pass_rate_chart(rates) -> str | None:
     axes.set_xlim(0, 100)
     axes.set_xlabel("% of counted attempts that pass")
     axes.tick_params(axis="y", labelsize=7)
+    return _svg_uri(figure)
+
+
+def similarity_histogram(scores, threshold) -> str | None:
+    """scores: (P,) every pair's similarity in [0, 1]; a data: URI of their histogram (log
+    count axis: the class's honest pairs are many, copies few), the score from which pairs
+    form clusters marked; None without pairs."""
+    if len(scores) == 0:
+        return None
+    from matplotlib.figure import Figure
+    figure = Figure(figsize=(6, 2.6))
+    axes = figure.subplots()
+    axes.hist(scores, bins=40, range=(0, 1), color="#3b6ea5", edgecolor="white", log=True)
+    axes.axvline(threshold, color="#b00020", linestyle="--", linewidth=1)
+    axes.text(threshold, 0.95, " clusters", color="#b00020", fontsize=8, va="top",
+              transform=axes.get_xaxis_transform())
+    axes.set_xlim(0, 1)
+    axes.set_xlabel("similarity of a pair")
+    axes.set_ylabel("pairs")
     return _svg_uri(figure)

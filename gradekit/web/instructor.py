@@ -58,7 +58,11 @@ def grades_csv(request):
 
 
 def student_of(request):
-    student = request.path_params["student"]
+    return valid_student(request.path_params["student"])
+
+
+def valid_student(student):
+    """`student` when it is a possible student id; 404 otherwise."""
     if not STUDENT_ID.match(student):
         raise HTTPException(404, "no such student")
     return student
