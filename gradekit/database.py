@@ -22,7 +22,7 @@ from sqlalchemy.exc import OperationalError
 
 from .course import CourseError
 from .settings import SettingsError, read_toml
-from .toolpath import scripts_on_path
+from .integrations.toolpath import scripts_on_path
 
 metadata = MetaData()
 

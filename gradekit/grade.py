@@ -4,7 +4,7 @@ from pathlib import Path
 
 from .course import Course
 from .dispatch import grader_for
-from .report import to_json_text, to_text
+from .reports.render import to_json_text, to_text
 
 EXIT_GRADED, EXIT_REJECTED = 0, 2
 

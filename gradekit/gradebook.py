@@ -12,7 +12,7 @@ import warnings
 
 from .database import configured_url, engine_for
 from .storage import locked
-from .toolpath import scripts_on_path
+from .integrations.toolpath import scripts_on_path
 
 RETRIES = 20
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from .course import ASSIGNMENT_NAME
-from .toolpath import scripts_on_path
+from .integrations.toolpath import scripts_on_path
 
 EXIT_OK, EXIT_ERROR = 0, 2
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"

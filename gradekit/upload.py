@@ -19,8 +19,8 @@ from .attempts import Attempt
 from .record import EXIT_REFUSED, EXIT_REJECTED, grade_attempt
 from .policy import load_policy, utc_now
 from .storage import append_json_line, locked, read_json_lines, write_new
-from .submission import Rejected, load_bytes
-from .submitted import place
+from .submissions.load import Rejected, load_bytes
+from .submissions.nbgrader_copy import place
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 ARCHIVED_SUFFIXES = (".ipynb", ".py", ".zip")

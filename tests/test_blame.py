@@ -177,7 +177,7 @@ def test_a_bug_of_ours_is_error_at_once_never_retried(course_copy):
 
 def test_the_hierarchy_decides_exit_codes():
     from gradekit.course import CourseError
-    from gradekit.submission import Rejected
+    from gradekit.submissions.load import Rejected
     assert CourseError("x").exit == Rejected("x").exit == Exit.USAGE == 2
     assert SandboxError("x").exit == EngineBug("x").exit == Exit.OURS == 3
     assert isinstance(SandboxError("x"), RuntimeError) and SandboxError("x").retry

@@ -18,12 +18,12 @@ import nbformat
 import numpy as np
 import pytest
 
-from gradekit import bounds
+from gradekit.submissions import bounds
 from gradekit.course import Course
 from gradekit.sandbox import Sandbox, StudentError
 from gradekit.sandbox import codec
 from gradekit.sandbox.starters import ZygoteStart
-from gradekit.submission import Rejected, load_bytes
+from gradekit.submissions.load import Rejected, load_bytes
 
 REPO = Path(__file__).resolve().parents[1]
 ML06 = Course(REPO).loading_options("ML06")

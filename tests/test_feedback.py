@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from gradekit.course import Course
-from gradekit.feedback import pictures, render_html, write_feedback
+from gradekit.reports.feedback import pictures, render_html, write_feedback
 from gradekit.grading import results
 from gradekit.grading.run import grade_path
 

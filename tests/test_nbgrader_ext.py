@@ -20,8 +20,8 @@ from nbgrader.api import Gradebook
 from gradekit.course import Course
 from gradekit.grading import results, run
 from gradekit.grading.library import load_library, read_example
-from gradekit.nbgrader_ext import SandboxedGrading
-from gradekit.submission import Rejected
+from gradekit.integrations.nbgrader import SandboxedGrading
+from gradekit.submissions.load import Rejected
 from conftest import run_nbgrader as nbgrader
 
 COPIED = ("nbgrader_config.py", "source", "release", "graders", "reference", "data")

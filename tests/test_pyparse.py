@@ -3,7 +3,7 @@
 CPython 3.11 shares the AST constructor's depth counter between threads: when the collector
 runs a finalizer that lets another thread parse in the middle of building an AST, ast.parse
 raises SystemError ("AST constructor recursion depth mismatch", cpython gh-106905's message).
-The web service's burst of 30 uploads met it (an upload answered 500); gradekit.pyparse.parse
+The web service's burst of 30 uploads met it (an upload answered 500); gradekit.submissions.pyparse.parse
 takes a lock.  With the lock taken out, the second test failed 3 of 3 runs on Python 3.11.7;
 on 3.12.1 and 3.13.0 the same stress did not make ast.parse fail, so there it passes either way.
 """
@@ -13,8 +13,8 @@ import time
 
 import pytest
 
-from gradekit.pyparse import parse
-from gradekit.submission import load_bytes
+from gradekit.submissions.pyparse import parse
+from gradekit.submissions.load import load_bytes
 
 
 class Yields:

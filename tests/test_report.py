@@ -3,8 +3,8 @@ import json
 
 import pytest
 
-from gradekit import report
-from gradekit.feedback import render_html
+from gradekit.reports import render as report
+from gradekit.reports.feedback import render_html
 from gradekit.grading import results
 
 pytestmark = pytest.mark.smoke

@@ -7,7 +7,7 @@ import zipfile
 import nbformat
 import pytest
 
-from gradekit.submission import Rejected, load_bytes, script_units, strip_magics
+from gradekit.submissions.load import Rejected, load_bytes, script_units, strip_magics
 
 pytestmark = pytest.mark.smoke
 

@@ -6,7 +6,7 @@ import ast
 import difflib
 from dataclasses import dataclass
 
-from ..pyparse import parse
+from ..submissions.pyparse import parse
 
 FLIP = {ast.Add: (ast.Sub, "+", "-"), ast.Sub: (ast.Add, "-", "+"),
         ast.Mult: (ast.Div, "*", "/"), ast.Div: (ast.Mult, "/", "*")}

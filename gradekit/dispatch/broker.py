@@ -243,7 +243,7 @@ def outcome(row) -> dict:
     """What `gradekit upload` prints for an attempt a worker finished: the BRUTE report
     rebuilt from the stored JSON report (record.py wrote it), or the stored outcome."""
     from ..record import stored_outcome
-    from ..report import to_text
+    from ..reports.render import to_text
     if row.status != "graded":
         return stored_outcome(row)   # "error" raises RuntimeError (exit 3, no upload used)
     report = row.report_json()

@@ -130,7 +130,7 @@ class Grader:
     def grade_file(self, path):
         """Grade a file on disk; one that cannot be read gives a 'rejected' result."""
         from ..grading.results import GradingResult
-        from ..submission import Rejected, read_upload
+        from ..submissions.load import Rejected, read_upload
         try:
             data = read_upload(path)
         except Rejected as exc:

@@ -12,7 +12,7 @@ import time
 import pytest
 
 from ..errors import STUDENT_VALUE_ERRORS
-from ..report import visible_output
+from ..reports.render import visible_output
 from . import parallel
 from ..sandbox.outcomes import StudentError
 from .results import TestResult

@@ -1,7 +1,7 @@
 """Grading results as plain dataclasses; `to_json` gives the pinned report schema."""
 from dataclasses import asdict, dataclass, field, replace
 
-from ..report import visible_output
+from ..reports.render import visible_output
 
 
 @dataclass

@@ -9,7 +9,7 @@ from pathlib import Path
 from ..course import Course
 from ..errors import EngineBug
 from ..sandbox.client import Sandbox
-from ..submission import Rejected, Submission, load_bytes, load_submission
+from ..submissions.load import Rejected, Submission, load_bytes, load_submission
 from .parallel import close_later
 from .results import GradingResult
 

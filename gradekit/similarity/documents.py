@@ -12,7 +12,7 @@ from hashlib import blake2b
 from pathlib import Path
 
 from ..storage import write_replace
-from ..submission import load_bytes
+from ..submissions.load import load_bytes
 from .fingerprints import fingerprints, stable_hash, statement_fingerprints
 from .tokens import Context, cell_regions, parse_cell, statement_keys
 
@@ -92,7 +92,7 @@ def build(cells, starter):
 
 
 def load_document(filename, data, starter, cache_dir=None, helpers=()):
-    """The document of an uploaded file's bytes; Rejected (submission.py) when the file
+    """The document of an uploaded file's bytes; Rejected (submissions/load.py) when the file
     cannot be loaded.  cache_dir: where documents are kept by a hash of the bytes and of
     the starter, so a file is fingerprinted once (None: not cached); helpers: the release's
     helper files (never the solution in a zip)."""

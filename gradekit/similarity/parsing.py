@@ -3,8 +3,8 @@ the whole notebook tells about them (the names it reads, what it imports)."""
 import ast
 import re
 
-from ..pyparse import parse
-from ..submission import strip_magics, top_level_blocks
+from ..submissions.pyparse import parse
+from ..submissions.load import strip_magics, top_level_blocks
 
 MAX_BROKEN_LINES = 5   # lines a cell may lose to a SyntaxError and still be parsed
 

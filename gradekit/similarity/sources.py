@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..course import CourseError
 from ..storage import read_json_lines
-from ..submission import Rejected, read_upload
+from ..submissions.load import Rejected, read_upload
 from .documents import Starter, load_document
 
 

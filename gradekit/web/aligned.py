@@ -12,10 +12,10 @@ import ast
 import re
 from dataclasses import dataclass
 
-from ..pyparse import parse
+from ..submissions.pyparse import parse
 from ..similarity import side_by_side
 from ..similarity.documents import cells_of, normalise_text
-from ..submission import load_bytes, read_upload
+from ..submissions.load import load_bytes, read_upload
 
 NEWLINE = re.compile(r"\r\n|\r|\n")   # Python's own line breaks: the engine's line numbers
 DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)

@@ -12,7 +12,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from ..submission import MAX_UPLOAD_BYTES
+from ..submissions.load import MAX_UPLOAD_BYTES
 from . import api, instructor, pages, similarity_pages
 from .auth import Guard, course_secret
 from .comparisons import Comparisons

@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from .. import users
 from ..policy import load_policy
-from ..submission import MAX_UPLOAD_BYTES
+from ..submissions.load import MAX_UPLOAD_BYTES
 from .auth import SIGN_IN_DELAY_S, check_csrf, client_of, session_user, sign_in
 from .intake import assignment_of, read_upload, submit_upload, upload_form
 from .render import (attempt_feedback, attempt_file, attempt_view, own_attempt, render,

@@ -1,6 +1,6 @@
 """ML06's pictures on the feedback page: the student's own trained networks (trusted side).
 
-The engine (gradekit/feedback.py) calls draw() for each entry of FIGURES with the plain
+The engine (gradekit/reports/feedback.py) calls draw() for each entry of FIGURES with the plain
 numbers the graders kept in `artifacts` (test_train: "train_data_1", test_xor: "train_xor");
 no student code runs here.  The course's own plotting helpers draw them, so the pictures
 look like the notebook's.

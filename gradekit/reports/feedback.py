@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .report import MARKS, visible_output
-from .settings import load_hook
-from .storage import write_replace
+from .render import MARKS, visible_output
+from ..settings import load_hook
+from ..storage import write_replace
 
 log = logging.getLogger(__name__)
 DPI = 80

@@ -9,7 +9,7 @@ upload over a cap is rejected (exit 2, HTTP 422) with a message that names the c
 """
 import json
 
-from .errors import UsageError
+from ..errors import UsageError
 
 MAX_UPLOAD_BYTES = 5 << 20      # the file as uploaded, and the solution unpacked from a zip
 MAX_ZIP_TOTAL = 20 << 20        # what all members of a zip say they unpack to

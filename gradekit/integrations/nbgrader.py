@@ -23,12 +23,12 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor, OverwriteCells
 from traitlets import Bool, Unicode
 
-from .course import Course
-from .dispatch import grader_for
-from .feedback import pictures
-from .report import report_lines, visible_output
+from ..course import Course
+from ..dispatch import grader_for
+from ..reports.feedback import pictures
+from ..reports.render import report_lines, visible_output
 
-UNIT_LABEL = re.compile(r"^cell (\d+)$")   # labels of gradekit.submission.notebook_units
+UNIT_LABEL = re.compile(r"^cell (\d+)$")   # labels of gradekit.submissions.load.notebook_units
 
 
 class RestoreGradeCells(OverwriteCells):

@@ -1,4 +1,4 @@
-"""Read an nbformat 4 notebook without importing nbformat (submission.py's fast path).
+"""Read an nbformat 4 notebook without importing nbformat (load.py's fast path).
 
 Importing nbformat costs ~1.1 s: it imports jsonschema, whose format checkers build a grammar
 (rfc3987_syntax) at import time, before a single notebook is read.  A grading needs only the

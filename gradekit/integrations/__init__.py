@@ -1,0 +1,1 @@
+"""The kit seen from other tools: nbgrader's preprocessors, and the environment their programs start from."""

@@ -1,0 +1,1 @@
+"""How a graded attempt is shown: the pinned text and JSON reports, Gradescope results, the feedback page."""

@@ -1,0 +1,1 @@
+"""An upload turned into code units, never run: loading, caps on size, the notebook reader, parsing."""
