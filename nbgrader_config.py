@@ -14,7 +14,7 @@ c.CourseDirectory.root = COURSE_ROOT
 # data next to this file, gradebook.db, never tracked (.gitignore).  Asked of gradekit, so
 # nbgrader's commands and gradekit's workers always write the same gradebook.
 # generate_assignment creates the assignment in it on the fly (create_assignment is True).
-from gradekit.course import Course  # noqa: E402
+from gradekit.course.layout import Course  # noqa: E402
 from gradekit.gradebook import gradebook_url  # noqa: E402
 
 c.CourseDirectory.db_url = gradebook_url(Course(COURSE_ROOT))

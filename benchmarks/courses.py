@@ -3,7 +3,7 @@ import json
 import shutil
 from pathlib import Path
 
-from gradekit.course import Course
+from gradekit.course.layout import Course
 from gradekit.grading.library import read_example
 
 REPO = Path(__file__).resolve().parents[1]

@@ -12,7 +12,7 @@ import sys
 import time
 
 started = time.monotonic()
-from gradekit.course import Course  # noqa: E402  (the imports are part of what is timed)
+from gradekit.course.layout import Course  # noqa: E402  (the imports are part of what is timed)
 from gradekit.grading.run import grade_path  # noqa: E402
 
 from probes import TreePeak  # noqa: E402  (run as a file: benchmarks/ is on sys.path)

@@ -30,7 +30,7 @@ sys.path.insert(0, str(REPO / "tests"))
 from services import PostgresServer, RedisServer  # noqa: E402
 
 from gradekit import attempts  # noqa: E402
-from gradekit.course import Course  # noqa: E402
+from gradekit.course.layout import Course  # noqa: E402
 from gradekit.dispatch import queue_for  # noqa: E402
 from gradekit.dispatch.jobs import AttemptJob  # noqa: E402
 from gradekit.upload import receive  # noqa: E402

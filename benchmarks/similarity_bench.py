@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from similarity_disguises import LEVELS, disguise, rename_all, student
 from similarity_solutions import FUNCTIONS
 
-from gradekit.course import Course
+from gradekit.course.layout import Course
 from gradekit.similarity import compare, load_document
 from gradekit.similarity.sources import starter_of
 

@@ -23,7 +23,7 @@ from similarity_bench import notebook
 from similarity_disguises import student
 from starlette.testclient import TestClient
 
-from gradekit.course import Course
+from gradekit.course.layout import Course
 from gradekit.dispatch.queue import LocalQueue
 from gradekit.users import add_user
 from gradekit.web.app import build_app

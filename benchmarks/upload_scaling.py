@@ -37,7 +37,7 @@ def notebook(sources, grade_id=None):
 def many_cells(scale):
     """19 cells per 1x, every one an experiment cell read by the next: the dependency
     analysis's worst case (the grade_id of one of ML06's experiment cells, repeated)."""
-    from gradekit.course import Course
+    from gradekit.course.layout import Course
     experiment = sorted(Course(REPO).loading_options("ML06")["experiments"])[0]
     n = 19 * scale
     return "a.ipynb", notebook([f"x{i} = x{i + 1} + 1" for i in range(n)], experiment)
@@ -76,7 +76,7 @@ SHAPES = {"many cells": many_cells, "many statements": many_statements,
 
 def measure_one(shape, scale, course_root, repeat):
     """In this (fresh) process: receive the upload `repeat` times, then once traced."""
-    from gradekit.course import Course
+    from gradekit.course.layout import Course
     from gradekit.upload import receive
     course = Course(course_root)
     filename, data = SHAPES[shape](scale)
@@ -97,7 +97,7 @@ def measure_one(shape, scale, course_root, repeat):
 
 
 def fresh_course():
-    from gradekit.course import Course
+    from gradekit.course.layout import Course
     folder = Path(tempfile.mkdtemp(prefix="upload-scaling-"))
     root = Course(REPO).copy_to(folder / "course").root
     (root / "gradekit.toml").write_text("[ML06]\n")   # no upload limits: every size is loaded

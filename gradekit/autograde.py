@@ -13,9 +13,9 @@ from pathlib import Path
 from tqdm import tqdm
 
 from . import gradebook
-from .course import Course, CourseError
+from .course.layout import Course, CourseError
 from .dispatch import grader_for
-from .policy import load_policy
+from .course.policy import load_policy
 from .storage import write_replace
 from .record import write_feedback_page
 from .upload import STUDENT_ID

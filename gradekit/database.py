@@ -20,8 +20,8 @@ from sqlalchemy import (Boolean, Column, Float, Integer, MetaData, String, Table
 
 from sqlalchemy.exc import OperationalError
 
-from .course import CourseError
-from .settings import SettingsError, read_toml
+from .course.layout import CourseError
+from .course.settings import SettingsError, read_toml
 from .integrations.toolpath import scripts_on_path
 
 metadata = MetaData()

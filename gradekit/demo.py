@@ -16,11 +16,11 @@ import shutil
 from pathlib import Path
 
 from . import release
-from .course import Course, CourseError
+from .course.layout import Course, CourseError
 from .dispatch import grader_for
 from .export import main as export_main
 from .grading.library import KINDS, read_example
-from .settings import load_hook, read_toml
+from .course.settings import load_hook, read_toml
 
 OUTPUT = "demo_output"
 

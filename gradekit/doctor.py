@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .course import Course, CourseError
+from .course.layout import Course, CourseError
 from .database import configured_url
 from .doctor_isolation import check_isolation
 

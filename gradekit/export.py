@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from . import attempts
-from .course import Course
+from .course.layout import Course
 from .gradebook import open_gradebook
 
 

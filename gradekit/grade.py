@@ -2,7 +2,7 @@
 import sys
 from pathlib import Path
 
-from .course import Course
+from .course.layout import Course
 from .dispatch import grader_for
 from .reports.render import to_json_text, to_text
 

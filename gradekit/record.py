@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from . import attempts, gradebook
 from .errors import Exit
-from .policy import load_policy
+from .course.policy import load_policy
 from .reports.render import to_gradescope, to_text
 from .storage import append_json_line, locked, read_json_lines, write_replace
 from .submissions.load import Rejected, load_bytes

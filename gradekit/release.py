@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .course import ASSIGNMENT_NAME
+from .course.layout import ASSIGNMENT_NAME
 from .integrations.toolpath import scripts_on_path
 
 EXIT_OK, EXIT_ERROR = 0, 2

@@ -14,7 +14,7 @@ import socketserver
 import sys
 from pathlib import Path
 
-from .course import Course
+from .course.layout import Course
 from .dispatch import workers as warm_workers
 from .dispatch.jobs import job_from_wire
 from .dispatch.warm import is_running, socket_path

@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from .course import Course, CourseError
+from .course.layout import Course, CourseError
 from .similarity import compare
 from .similarity.sources import load_class
 

@@ -17,7 +17,7 @@ from pathlib import PurePosixPath
 from . import attempts
 from .attempts import Attempt
 from .record import EXIT_REFUSED, EXIT_REJECTED, grade_attempt
-from .policy import load_policy, utc_now
+from .course.policy import load_policy, utc_now
 from .storage import append_json_line, locked, read_json_lines, write_new
 from .submissions.load import Rejected, load_bytes
 from .submissions.nbgrader_copy import place

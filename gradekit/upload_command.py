@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from .course import Course, CourseError
+from .course.layout import Course, CourseError
 from .dispatch import grader_for
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import delete, insert, select
 
-from .course import Course, CourseError
+from .course.layout import Course, CourseError
 from .database import engine_for, users
 from .upload import STUDENT_ID
 

@@ -6,7 +6,7 @@ separate processes (dispatch.queue_for), started and warmed in the background.
 import sys
 from pathlib import Path
 
-from .course import Course, CourseError
+from .course.layout import Course, CourseError
 
 
 def main(*, host: str = "127.0.0.1", port: int = 8000, workers: int | None = None,

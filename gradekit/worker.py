@@ -11,7 +11,7 @@ those jobs are then delivered again).
 import os
 from pathlib import Path
 
-from .course import Course, CourseError
+from .course.layout import Course, CourseError
 from .dispatch.brokerconf import queue_settings
 
 

@@ -63,7 +63,7 @@ def sandbox_mode(request, monkeypatch):
 @pytest.fixture
 def course_copy(tmp_path, course_root):
     """A private copy of the course (tmp_path/course), so run-time files stay out of the repo."""
-    from gradekit.course import Course
+    from gradekit.course.layout import Course
     return Course(course_root).copy_to(tmp_path / "course").root
 
 

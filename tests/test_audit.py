@@ -12,7 +12,7 @@ from gradekit.audit.equivalence import probe
 from gradekit.audit.mutate import generate, select
 from gradekit.audit.report import to_json_text, to_text
 from gradekit.cli import main as cli_main
-from gradekit.course import Course
+from gradekit.course.layout import Course
 
 SMALL_LIBRARY = {"mutants": ["grad_sum_not_mean.py", "answer_task1_true.py"],
                  "variants": ["float32.py"]}

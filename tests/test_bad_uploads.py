@@ -12,7 +12,7 @@ import nbformat
 import pytest
 
 from gradekit import gradebook
-from gradekit.course import Course
+from gradekit.course.layout import Course
 
 REPO = Path(__file__).resolve().parents[1]
 SOLVED = REPO / "source" / "ML06" / "ML06.ipynb"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from gradekit import attempts as attempt_rows
-from gradekit.course import Course
+from gradekit.course.layout import Course
 from gradekit.errors import EngineBug, Exit, SandboxError, StudentFault
 from gradekit.grading.run import grade_bytes
 from gradekit.sandbox.outcomes import StudentError
@@ -176,7 +176,7 @@ def test_a_bug_of_ours_is_error_at_once_never_retried(course_copy):
 
 
 def test_the_hierarchy_decides_exit_codes():
-    from gradekit.course import CourseError
+    from gradekit.course.layout import CourseError
     from gradekit.submissions.load import Rejected
     assert CourseError("x").exit == Rejected("x").exit == Exit.USAGE == 2
     assert SandboxError("x").exit == EngineBug("x").exit == Exit.OURS == 3

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from gradekit.submissions import bounds
-from gradekit.course import Course
+from gradekit.course.layout import Course
 from gradekit.sandbox import Sandbox, StudentError
 from gradekit.sandbox import codec
 from gradekit.sandbox.starters import ZygoteStart

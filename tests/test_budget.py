@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from gradekit.course import Course
+from gradekit.course.layout import Course
 
 REPO = Path(__file__).resolve().parents[1]
 BUDGET_S = 8

@@ -2,7 +2,7 @@
 import sqlite3
 
 from gradekit import attempts
-from gradekit.course import Course
+from gradekit.course.layout import Course
 from gradekit.database import database_url, engine_for
 
 # gk_attempts as gradekit created it before the `recorded` column (issue 13)

@@ -14,7 +14,7 @@ import threading
 import numpy as np
 import pytest
 
-from gradekit.course import Course
+from gradekit.course.layout import Course
 from gradekit.dispatch import grader_for, jobs, local, warm
 from gradekit.grading import results, run
 

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from gradekit.course import Course
+from gradekit.course.layout import Course
 from gradekit.reports.feedback import pictures, render_html, write_feedback
 from gradekit.grading import results
 from gradekit.grading.run import grade_path

@@ -5,7 +5,7 @@ lose points; these tests hold the graders to it.  Attacks run under both sandbox
 """
 import pytest
 
-from gradekit.course import Course
+from gradekit.course.layout import Course
 from gradekit.grading.library import BASES, load_library
 from gradekit.grading.run import grade_bytes, grade_path
 

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from gradekit.course import Course
+from gradekit.course.layout import Course
 from gradekit.grading import run
 from gradekit.grading.library import read_example
 

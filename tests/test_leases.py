@@ -71,7 +71,7 @@ def test_a_stalled_grading_does_not_take_back_a_lease_another_grading_holds(leas
 def test_the_sweeper_puts_a_lost_attempt_ahead_of_the_waiting_jobs(course_copy, redis_server):
     """A lost attempt (its host died, or the broker was away) has waited once already: the
     job the sweeper publishes again is handed out before the burst that waits in the queue."""
-    from gradekit.course import Course
+    from gradekit.course.layout import Course
     from gradekit.dispatch.broker import BrokerQueue
     from gradekit.dispatch.jobs import AttemptJob
     from gradekit.upload import receive
@@ -102,7 +102,7 @@ def test_embedded_queue_regrades_a_killed_workers_attempt_at_once(course_copy, m
     from pathlib import Path
 
     from gradekit import attempts, gradebook
-    from gradekit.course import Course
+    from gradekit.course.layout import Course
     from gradekit.dispatch.broker import wait_final
     from gradekit.dispatch.jobs import AttemptJob
     from gradekit.dispatch.queue import LocalQueue
@@ -149,7 +149,7 @@ def test_doctor_and_dashboard_show_attempts_in_flight(course_copy, redis_server,
     from starlette.testclient import TestClient
 
     from gradekit import attempts
-    from gradekit.course import Course
+    from gradekit.course.layout import Course
     from gradekit.dispatch.brokerconf import queue_settings
     from gradekit.dispatch.queue import LocalQueue
     from gradekit.doctor import Findings, check_in_flight

@@ -3,7 +3,7 @@ import ast
 
 import pytest
 
-from gradekit.course import Course
+from gradekit.course.layout import Course
 from gradekit.grading.library import BASES, load_library, read_example
 
 COURSE = Course(__file__.rsplit("/tests/", 1)[0])

@@ -17,7 +17,7 @@ RECORDED = ROOT / "tests" / "library_grades" / "ML06.json"
 
 def library_grades(jobs=2):
     """{"mutants/x.py": {test name: [score, status]}} for the whole library, graded now."""
-    from gradekit.course import Course
+    from gradekit.course.layout import Course
     from gradekit.grading.library import load_library
     from gradekit.grading.pool import grade_many
     course = Course(ROOT)

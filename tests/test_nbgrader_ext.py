@@ -17,7 +17,7 @@ import pytest
 from nbgrader import utils
 from nbgrader.api import Gradebook
 
-from gradekit.course import Course
+from gradekit.course.layout import Course
 from gradekit.grading import results, run
 from gradekit.grading.library import load_library, read_example
 from gradekit.integrations.nbgrader import SandboxedGrading

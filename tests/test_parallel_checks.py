@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from gradekit.course import Course
+from gradekit.course.layout import Course
 from gradekit.grading.parallel import partition
 from gradekit.grading.run import grade_path
 from gradekit.sandbox import Sandbox, StudentError

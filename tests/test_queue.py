@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import pytest
 
 from gradekit import attempts, gradebook
-from gradekit.course import Course
+from gradekit.course.layout import Course
 from gradekit.dispatch import queue_for
 from gradekit.dispatch.broker import wait_final
 from gradekit.dispatch.jobs import AttemptJob
@@ -308,7 +308,7 @@ def test_fifty_uploads_through_the_web_api_on_two_workers(setup, tmp_path):
 
 
 OPEN_THE_DATABASE = (
-    "import sys; from gradekit.course import Course; from gradekit import gradebook;"
+    "import sys; from gradekit.course.layout import Course; from gradekit import gradebook;"
     "from gradekit.database import engine_for; c = Course(sys.argv[1]);"
     "engine_for(c); gradebook.open_gradebook(c).close()")
 

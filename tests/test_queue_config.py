@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from gradekit.course import Course, CourseError
+from gradekit.course.layout import Course, CourseError
 from gradekit.database import configured_url
 from gradekit.dispatch import grader_for, queue_for
 from gradekit.dispatch.brokerconf import queue_settings

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from gradekit import attempts, export
-from gradekit.course import Course
+from gradekit.course.layout import Course
 from gradekit.dispatch.local import LocalGrader
 from gradekit.export import rows
 from gradekit.record import grade_attempt

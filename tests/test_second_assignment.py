@@ -26,7 +26,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from gradekit.course import Course
+from gradekit.course.layout import Course
 from conftest import run_nbgrader as nbgrader
 
 import tomllib
@@ -522,7 +522,7 @@ def test_one_process_grades_both_assignments(course):
     """A grading process (warm worker, test run, nbgrader) may grade ML06 and LR01 in turn."""
     script = (
         "import json, sys\n"
-        "from gradekit.course import Course\n"
+        "from gradekit.course.layout import Course\n"
         "from gradekit.grading.run import grade_path\n"
         "course = Course(sys.argv[1])\n"
         "scores = {}\n"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from gradekit.cli import main as cli_main
-from gradekit.course import Course
+from gradekit.course.layout import Course
 
 VARIANTS = ("column_vectors", "momentum", "online_sgd", "pure_python_loops", "python_lists",
             "scipy_expit", "stable_where_rand_init")

@@ -11,7 +11,7 @@ import nbformat
 import pytest
 
 from gradekit import gradebook
-from gradekit.course import Course
+from gradekit.course.layout import Course
 from gradekit.grading.library import read_example
 
 REPO = Path(__file__).resolve().parents[1]

@@ -6,7 +6,7 @@ import sys
 
 from sqlalchemy import select
 
-from gradekit.course import Course
+from gradekit.course.layout import Course
 from gradekit.database import engine_for, users
 from gradekit.users import find_by_token, token_hash
 

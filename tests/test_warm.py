@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gradekit.course import Course
+from gradekit.course.layout import Course
 from gradekit.grading.library import read_example
 from gradekit.grading.run import grade_path
 from gradekit.sandbox import Sandbox

@@ -10,7 +10,7 @@ import time
 import pytest
 from starlette.testclient import TestClient
 
-from gradekit.course import Course
+from gradekit.course.layout import Course
 from gradekit.dispatch.queue import LocalQueue
 from gradekit.users import add_user
 from gradekit.web import auth

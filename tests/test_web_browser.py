@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import add_user, running_web
-from gradekit.course import Course
+from gradekit.course.layout import Course
 
 pytestmark = pytest.mark.slow
 A = "ML06"

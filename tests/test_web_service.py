@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from conftest import add_user, running_web
-from gradekit.course import Course
+from gradekit.course.layout import Course
 from gradekit.dispatch.local import LocalGrader
 
 pytestmark = pytest.mark.slow

@@ -14,7 +14,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from gradekit import pair_flags
-from gradekit.course import Course
+from gradekit.course.layout import Course
 from gradekit.dispatch.queue import LocalQueue
 from gradekit.upload import receive
 from gradekit.users import add_user

@@ -5,7 +5,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ..course import Course, CourseError
+from ..course.layout import Course, CourseError
 from ..dispatch import grader_for
 from ..grading.library import load_library
 from . import mutate

@@ -19,8 +19,8 @@ import os
 import re
 from dataclasses import dataclass, fields
 
-from ..course import CourseError
-from ..settings import SettingsError, read_toml
+from ..course.layout import CourseError
+from ..course.settings import SettingsError, read_toml
 
 
 MIN_LEASE_S = 4.0

@@ -24,7 +24,7 @@ from celery import Celery
 from celery.signals import worker_process_init, worker_ready
 
 from .. import attempts
-from ..course import Course
+from ..course.layout import Course
 from ..record import MAX_TRIES, give_up
 from . import workers
 from .jobs import AttemptJob, GradeJob, job_from_wire

@@ -11,7 +11,7 @@ import socket
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-from ..course import Course
+from ..course.layout import Course
 from .jobs import GradeJob, Grader, UploadJob, from_wire, job_to_wire
 
 TIMEOUT_S = 600.0

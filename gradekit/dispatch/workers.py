@@ -13,7 +13,7 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 
-from ..course import Course
+from ..course.layout import Course
 from .jobs import GradeJob
 from .local import run_job
 

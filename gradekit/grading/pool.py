@@ -7,7 +7,7 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
-from ..course import Course
+from ..course.layout import Course
 from .results import GradingResult
 
 

@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from ..course import Course
+from ..course.layout import Course
 from ..errors import EngineBug
 from ..sandbox.client import Sandbox
 from ..submissions.load import Rejected, Submission, load_bytes, load_submission

@@ -23,7 +23,7 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor, OverwriteCells
 from traitlets import Bool, Unicode
 
-from ..course import Course
+from ..course.layout import Course
 from ..dispatch import grader_for
 from ..reports.feedback import pictures
 from ..reports.render import report_lines, visible_output

@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .render import MARKS, visible_output
-from ..settings import load_hook
+from ..course.settings import load_hook
 from ..storage import write_replace
 
 log = logging.getLogger(__name__)

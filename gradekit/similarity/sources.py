@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..course import CourseError
+from ..course.layout import CourseError
 from ..storage import read_json_lines
 from ..submissions.load import Rejected, read_upload
 from .documents import Starter, load_document

@@ -6,7 +6,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
-from ..course import CourseError
+from ..course.layout import CourseError
 from ..dispatch.jobs import AttemptJob
 from ..upload import receive
 

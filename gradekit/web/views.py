@@ -2,7 +2,7 @@
 from datetime import datetime
 
 from .. import attempts
-from ..policy import load_policy
+from ..course.policy import load_policy
 
 PUBLIC_REPORT_KEYS = ("score", "max_score", "tests", "upload", "load", "sandbox", "submission")
 

@@ -4,7 +4,7 @@ import shutil
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import UsageError
+from ..errors import UsageError
 from .settings import Settings, SettingsError, parse, read_toml
 
 ASSIGNMENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")

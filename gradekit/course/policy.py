@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from .course import CourseError
+from .layout import CourseError
 from .settings import SettingsError, read_toml
 
 

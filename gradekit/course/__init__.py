@@ -1,0 +1,1 @@
+"""The course as the kit reads it: its folder layout, each assignment's settings, the upload policy."""
