@@ -15,7 +15,7 @@ c.CourseDirectory.root = COURSE_ROOT
 # nbgrader's commands and gradekit's workers always write the same gradebook.
 # generate_assignment creates the assignment in it on the fly (create_assignment is True).
 from gradekit.course.layout import Course  # noqa: E402
-from gradekit.gradebook import gradebook_url  # noqa: E402
+from gradekit.attempts.gradebook import gradebook_url  # noqa: E402
 
 c.CourseDirectory.db_url = gradebook_url(Course(COURSE_ROOT))
 

@@ -139,5 +139,5 @@ def stock_scores(root):
 
 
 def gradekit_scores(root):
-    from gradekit import gradebook
+    from gradekit.attempts import gradebook
     return {who: list(pair) for who, pair in gradebook.scores(Course(root), ASSIGNMENT).items()}

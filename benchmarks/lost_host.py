@@ -25,7 +25,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from queue_speed import REFERENCE, Watch, course_copy, load, machine, upload  # noqa: E402
 from services import PostgresServer, RedisServer  # noqa: E402
 
-from gradekit import attempts, gradebook  # noqa: E402
+from gradekit.attempts import table as attempts, gradebook  # noqa: E402
 from gradekit.dispatch import queue_for  # noqa: E402
 
 

@@ -29,11 +29,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 from services import PostgresServer, RedisServer  # noqa: E402
 
-from gradekit import attempts  # noqa: E402
+from gradekit.attempts import table as attempts  # noqa: E402
 from gradekit.course.layout import Course  # noqa: E402
 from gradekit.dispatch import queue_for  # noqa: E402
 from gradekit.dispatch.jobs import AttemptJob  # noqa: E402
-from gradekit.upload import receive  # noqa: E402
+from gradekit.attempts.receive import receive  # noqa: E402
 
 REFERENCE = REPO / "reference" / "ML06" / "mlp.py"
 STUB = REPO / "release" / "ML06" / "ML06.ipynb"

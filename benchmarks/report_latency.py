@@ -26,10 +26,10 @@ from courses import notebook_from_script  # noqa: E402
 from queue_speed import REFERENCE, course_copy, load, machine  # noqa: E402
 from stages import UPLOAD_STAGES  # noqa: E402
 
-from gradekit import attempts  # noqa: E402
+from gradekit.attempts import table as attempts  # noqa: E402
 from gradekit.dispatch import workers as warm_workers  # noqa: E402
 from gradekit.dispatch.jobs import AttemptJob  # noqa: E402
-from gradekit.upload import receive  # noqa: E402
+from gradekit.attempts.receive import receive  # noqa: E402
 
 A = "ML06"
 STAGES = UPLOAD_STAGES[:UPLOAD_STAGES.index("recorded") + 1]   # those before the report is shown

@@ -3,7 +3,7 @@
     python benchmarks/similarity_pages.py [--students 500]
 
 Writes a course copy whose students each have one counted attempt (an independent notebook
-of benchmarks/similarity_solutions.py, laid out as upload.py and record.py leave it), signs
+of benchmarks/similarity_solutions.py, laid out as receive.py and record.py leave it), signs
 in an instructor on the web app in this process, and times: the list page from an empty
 fingerprint cache, its reload, the list after one more student's attempt counts, and one
 side-by-side page.  Run it pinned to one core (taskset -c 0) to compare with the command.
@@ -25,7 +25,7 @@ from starlette.testclient import TestClient
 
 from gradekit.course.layout import Course
 from gradekit.dispatch.queue import LocalQueue
-from gradekit.users import add_user
+from gradekit.attempts.users import add_user
 from gradekit.web.app import build_app
 from test_web_access import signed_in_client
 

@@ -77,7 +77,7 @@ SHAPES = {"many cells": many_cells, "many statements": many_statements,
 def measure_one(shape, scale, course_root, repeat):
     """In this (fresh) process: receive the upload `repeat` times, then once traced."""
     from gradekit.course.layout import Course
-    from gradekit.upload import receive
+    from gradekit.attempts.receive import receive
     course = Course(course_root)
     filename, data = SHAPES[shape](scale)
     warm_name, warm_data = SHAPES[shape](1)

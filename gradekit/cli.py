@@ -121,10 +121,10 @@ def dispatch(args):
         from .web_command import main
         return main(host=args.host, port=args.port, workers=args.workers)
     if args.command == "users" and args.users_command == "add":
-        from .users import main_add
+        from .attempts.users import main_add
         return main_add(user_id=args.user_id, role=args.role, name=args.name)
     if args.command == "users":
-        from .users import main_import
+        from .attempts.users import main_import
         return main_import(roster=args.roster, to=args.to)
     if args.command == "doctor":
         from .doctor import main

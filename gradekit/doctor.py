@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from .course.layout import Course, CourseError
-from .database import configured_url
+from .attempts.database import configured_url
 from .doctor_isolation import check_isolation
 
 EXIT_OK, EXIT_BROKEN = 0, 1
@@ -185,7 +185,7 @@ def check_services(found, root):
         from sqlalchemy.engine import make_url
         shown = make_url(url).render_as_string(hide_password=True)
         try:
-            from .database import engine_for
+            from .attempts.database import engine_for
             with engine_for(course).connect():
                 found.ok("database", f"{shown} answers")
         except Exception as exc:   # any driver's error: say it in one line
@@ -216,7 +216,7 @@ def check_in_flight(found, root):
     their age, the oldest first; with a broker, who holds each one's lease.  Never FAIL:
     attempts waiting say nothing about whether grading works here; warn for those no queue
     holds any more (a lapsed lease: a sweeper publishes them again) and the unrecorded."""
-    from . import attempts
+    from .attempts import table as attempts
     from .dispatch.leases import lease_states
     course = Course(root)
     if not configured_url(course) and not (course.root / ".gradekit" / "service.db").exists():

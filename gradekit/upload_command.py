@@ -1,7 +1,7 @@
 """`gradekit upload ASSIGNMENT PATH --student ID`: a BRUTE-style upload, graded at once.
 
 The command only reads the file and hands the upload to the grading seam (gradekit.dispatch),
-which does it in a running warm server or here (upload.py).  Standard library only at
+which does it in a running warm server or here (attempts/receive.py).  Standard library only at
 import time, so a warm upload's client stays light.
 """
 import json

@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from gradekit import gradebook
+from gradekit.attempts import gradebook
 from gradekit.course.layout import Course
 
 REPO = Path(__file__).resolve().parents[1]

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from gradekit import attempts as attempt_rows
+from gradekit.attempts import table as attempt_rows
 from gradekit.course.layout import Course
 from gradekit.errors import EngineBug, Exit, SandboxError, StudentFault
 from gradekit.grading.run import grade_bytes
 from gradekit.sandbox.outcomes import StudentError
-from gradekit.record import grade_attempt
-from gradekit.upload import receive, upload
+from gradekit.attempts.record import grade_attempt
+from gradekit.attempts.receive import receive, upload
 from gradekit.web.views import assignment_summary
 
 REPO = Path(__file__).resolve().parents[1]

@@ -334,7 +334,7 @@ def test_student_weights_are_checked_before_they_meet_hidden_data(sandbox_mode, 
 def test_receiving_places_odd_and_large_notebooks_without_our_failure(course_copy):
     """A lone surrogate escaped in the JSON, and 1900 cells: placed for nbgrader as a valid
     notebook that holds exactly what was uploaded."""
-    from gradekit.upload import receive
+    from gradekit.attempts.receive import receive
     odd = notebook("s = 'X'", "t = 1").replace(b"X", rb"\ud800")
     for student, data in [("odd", odd), ("big", chained_experiments(1899))]:
         received = receive(Course(course_copy), "ML06", student, "a.ipynb", data)

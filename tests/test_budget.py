@@ -102,7 +102,7 @@ def test_stock_nbgrader_autograde(course):
                            "--student", "slownb"], cwd=course, capture_output=True, text=True,
                           timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
-    from gradekit.gradebook import scores
+    from gradekit.attempts.gradebook import scores
     score, most = scores(Course(course), "ML06")["slownb"]
     assert score == 0.0 and most > 0
     graded = nbformat.read(course / "autograded" / "slownb" / "ML06" / "ML06.ipynb", 4)

@@ -1,9 +1,9 @@
 """The course database: a database made by an earlier gradekit gains the new columns."""
 import sqlite3
 
-from gradekit import attempts
+from gradekit.attempts import table as attempts
 from gradekit.course.layout import Course
-from gradekit.database import database_url, engine_for
+from gradekit.attempts.database import database_url, engine_for
 
 # gk_attempts as gradekit created it before the `recorded` column (issue 13)
 OLD_ATTEMPTS = """CREATE TABLE gk_attempts (

@@ -74,7 +74,7 @@ def test_the_sweeper_puts_a_lost_attempt_ahead_of_the_waiting_jobs(course_copy, 
     from gradekit.course.layout import Course
     from gradekit.dispatch.broker import BrokerQueue
     from gradekit.dispatch.jobs import AttemptJob
-    from gradekit.upload import receive
+    from gradekit.attempts.receive import receive
     (course_copy / "gradekit.toml").write_text(
         f'[ML06]\nmax_uploads = 0\nmin_interval_s = 0\n\n[queue]\nbroker = "{redis_server.url}"\n')
     course = Course(course_copy)
@@ -101,12 +101,12 @@ def test_embedded_queue_regrades_a_killed_workers_attempt_at_once(course_copy, m
     import signal
     from pathlib import Path
 
-    from gradekit import attempts, gradebook
+    from gradekit.attempts import table as attempts, gradebook
     from gradekit.course.layout import Course
     from gradekit.dispatch.broker import wait_final
     from gradekit.dispatch.jobs import AttemptJob
     from gradekit.dispatch.queue import LocalQueue
-    from gradekit.upload import receive
+    from gradekit.attempts.receive import receive
     monkeypatch.setenv("GRADEKIT_SANDBOX", "fallback")
     (course_copy / "gradekit.toml").write_text("[ML06]\nmax_uploads = 0\nmin_interval_s = 0\n")
     course = Course(course_copy)
@@ -148,13 +148,13 @@ def test_doctor_and_dashboard_show_attempts_in_flight(course_copy, redis_server,
 
     from starlette.testclient import TestClient
 
-    from gradekit import attempts
+    from gradekit.attempts import table as attempts
     from gradekit.course.layout import Course
     from gradekit.dispatch.brokerconf import queue_settings
     from gradekit.dispatch.queue import LocalQueue
     from gradekit.doctor import Findings, check_in_flight
-    from gradekit.upload import receive
-    from gradekit.users import add_user
+    from gradekit.attempts.receive import receive
+    from gradekit.attempts.users import add_user
     from gradekit.web.app import build_app
     (course_copy / "gradekit.toml").write_text(
         f'[ML06]\nmax_uploads = 0\nmin_interval_s = 0\n\n[queue]\nbroker = "{redis_server.url}"\n')

@@ -13,12 +13,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from gradekit import attempts, gradebook
+from gradekit.attempts import table as attempts, gradebook
 from gradekit.course.layout import Course
 from gradekit.dispatch import queue_for
 from gradekit.dispatch.broker import wait_final
 from gradekit.dispatch.jobs import AttemptJob
-from gradekit.upload import receive
+from gradekit.attempts.receive import receive
 
 pytestmark = [pytest.mark.services, pytest.mark.slow]
 
@@ -263,7 +263,7 @@ def test_fifty_uploads_through_the_web_api_on_two_workers(setup, tmp_path):
     recorded once, each score equal to `gradekit grade` of the same file."""
     import httpx
     from gradekit.grading.library import read_example
-    from gradekit.users import add_user
+    from gradekit.attempts.users import add_user
     mutants = [read_example(REPO / "graders" / "ML06" / "mutants" / name, "mutants")
                .write_to(tmp_path / "samples" / name) for name in
                ("grad_sum_not_mean.py", "forward_no_bias.py")]
@@ -308,8 +308,9 @@ def test_fifty_uploads_through_the_web_api_on_two_workers(setup, tmp_path):
 
 
 OPEN_THE_DATABASE = (
-    "import sys; from gradekit.course.layout import Course; from gradekit import gradebook;"
-    "from gradekit.database import engine_for; c = Course(sys.argv[1]);"
+    "import sys; from gradekit.course.layout import Course;"
+    "from gradekit.attempts import gradebook; from gradekit.attempts.database import engine_for;"
+    "c = Course(sys.argv[1]);"
     "engine_for(c); gradebook.open_gradebook(c).close()")
 
 

@@ -6,10 +6,10 @@ import sys
 import pytest
 
 from gradekit.course.layout import Course, CourseError
-from gradekit.database import configured_url
+from gradekit.attempts.database import configured_url
 from gradekit.dispatch import grader_for, queue_for
 from gradekit.dispatch.brokerconf import queue_settings
-from gradekit.gradebook import gradebook_url
+from gradekit.attempts.gradebook import gradebook_url
 
 
 @pytest.fixture

@@ -4,12 +4,13 @@ import json
 
 import pytest
 
-from gradekit import attempts, export
+from gradekit import export
+from gradekit.attempts import table as attempts
 from gradekit.course.layout import Course
 from gradekit.dispatch.local import LocalGrader
 from gradekit.export import rows
-from gradekit.record import grade_attempt
-from gradekit.upload import receive
+from gradekit.attempts.record import grade_attempt
+from gradekit.attempts.receive import receive
 
 pytestmark = pytest.mark.slow
 
@@ -44,7 +45,7 @@ def test_a_worker_lost_after_showing_the_grade_finishes_recording(course_copy, s
                                                                   monkeypatch, capsys):
     """The grade is shown before the gradebook holds it; a worker lost in between leaves
     an unrecorded attempt that the queues grade again, the student's grade standing."""
-    from gradekit import record
+    from gradekit.attempts import record
     course = Course(course_copy)
     data = (course_copy / "reference" / "ML06" / "mlp.py").read_bytes()
     receive(course, "ML06", "erin", "mlp.py", data)
@@ -82,7 +83,7 @@ def test_a_later_attempt_shown_meanwhile_keeps_the_gradebook(course_copy, sandbo
     gradebook must hold attempt 2 (the counted one), not the last one written."""
     from dataclasses import replace
 
-    from gradekit.record import keep, record, show
+    from gradekit.attempts.record import keep, record, show
     (course_copy / "gradekit.toml").write_text("[ML06]\nmax_uploads = 0\nmin_interval_s = 0\n")
     course = Course(course_copy)
     data = (course_copy / "reference" / "ML06" / "mlp.py").read_bytes()

@@ -408,7 +408,7 @@ def test_library_file_behaves_as_annotated(course, path):
 
 @pytest.mark.slow
 def test_upload_writes_report_gradebook_and_feedback_page(uploaded):
-    from gradekit import gradebook
+    from gradekit.attempts import gradebook
     report = uploaded.report
     assert report["status"] == "graded" and report["score"] == report["max_score"] == 5.0
     assert report["upload"]["attempt"] == 1 and report["upload"]["counts"] is True

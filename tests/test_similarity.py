@@ -267,7 +267,7 @@ def test_fingerprints_are_cached_per_file(course, class_files, tmp_path, capsys)
 
 def test_course_mode_compares_counted_attempts_with_grading_evidence(course, class_files,
                                                                      capsys):
-    """uploads/<student>/ML06/ as upload.py and record.py leave it: the attempts log, the
+    """uploads/<student>/ML06/ as attempts/receive.py and record.py leave it: the attempts log, the
     counted attempt, the archive and its report."""
     failure = {"name": "test_gradients", "status": "failed", "output": "dW1[0, 2] = 0.4137"}
     for student, source, failed in (("ann", class_files[0], [failure]),

@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from gradekit import gradebook
+from gradekit.attempts import gradebook
 from gradekit.course.layout import Course
 from gradekit.grading.library import read_example
 
@@ -130,8 +130,8 @@ def test_killed_grading_keeps_the_upload_and_can_be_redone(course_copy):
 def test_our_failure_while_receiving_charges_no_upload(course_copy, monkeypatch):
     """The database fails after the upload is archived and logged: the bytes stay, the log
     says "error", and the student's one allowed upload is still theirs."""
-    from gradekit import attempts as attempt_rows
-    from gradekit.upload import receive
+    from gradekit.attempts import table as attempt_rows
+    from gradekit.attempts.receive import receive
     (course_copy / "gradekit.toml").write_text("[ML06]\nmax_uploads = 1\nmin_interval_s = 0\n")
     course, data = Course(course_copy), REFERENCE.read_bytes()
 

@@ -7,8 +7,8 @@ import sys
 from sqlalchemy import select
 
 from gradekit.course.layout import Course
-from gradekit.database import engine_for, users
-from gradekit.users import find_by_token, token_hash
+from gradekit.attempts.database import engine_for, users
+from gradekit.attempts.users import find_by_token, token_hash
 
 
 def gradekit(root, *args):

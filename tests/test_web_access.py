@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 
 from gradekit.course.layout import Course
 from gradekit.dispatch.queue import LocalQueue
-from gradekit.users import add_user
+from gradekit.attempts.users import add_user
 from gradekit.web import auth
 from gradekit.web.app import build_app
 
@@ -199,8 +199,8 @@ def test_the_feedback_frame_waits_while_the_plots_are_drawn(service, course_copy
 
     from sqlalchemy import update
 
-    from gradekit import attempts
-    from gradekit.database import attempts as table, engine_for
+    from gradekit.attempts import table as attempts
+    from gradekit.attempts.database import attempts as table, engine_for
     app, tokens = service
     course = Course(course_copy)
     number = upload(TestClient(app), tokens["alice"], course_root=course_copy).json()["attempt"]

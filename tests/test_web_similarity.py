@@ -13,11 +13,11 @@ import re
 import pytest
 from starlette.testclient import TestClient
 
-from gradekit import pair_flags
+from gradekit.attempts import pair_flags
 from gradekit.course.layout import Course
 from gradekit.dispatch.queue import LocalQueue
-from gradekit.upload import receive
-from gradekit.users import add_user
+from gradekit.attempts.receive import receive
+from gradekit.attempts.users import add_user
 from gradekit.web import similarity_pages
 from gradekit.web.app import build_app
 from test_similarity import notebook, solution_cells

@@ -102,7 +102,7 @@ class BrokerQueue:
 
     def sweep(self, grace_s=None) -> int:
         """Publish the attempts to grade older than grace_s that hold no lease; how many."""
-        from .. import attempts
+        from ..attempts import table as attempts
         grace = self.settings.grace_s if grace_s is None else grace_s
         stale = [row for row in attempts.to_grade(self.course)
                  if attempts.seconds_since(row.updated) >= grace]
@@ -153,7 +153,7 @@ class BrokerGrader(Grader):
 
     def upload(self, student, filename, data) -> dict:
         """Receive here, publish the job, wait for a worker to record the attempt."""
-        from ..upload import receive
+        from ..attempts.receive import receive
         received = receive(self.course, self.assignment, student, filename, data)
         if received.outcome is not None:
             return received.outcome
@@ -228,7 +228,7 @@ def _collect(sent, patience_s):
 
 def wait_final(course, key, patience_s):
     """The attempt's row once it is final (graded, rejected, error), or None in time."""
-    from .. import attempts
+    from ..attempts import table as attempts
     deadline = time.monotonic() + patience_s
     while True:
         row = attempts.get(course, *key)
@@ -242,7 +242,7 @@ def wait_final(course, key, patience_s):
 def outcome(row) -> dict:
     """What `gradekit upload` prints for an attempt a worker finished: the BRUTE report
     rebuilt from the stored JSON report (record.py wrote it), or the stored outcome."""
-    from ..record import stored_outcome
+    from ..attempts.record import stored_outcome
     from ..reports.render import to_text
     if row.status != "graded":
         return stored_outcome(row)   # "error" raises RuntimeError (exit 3, no upload used)

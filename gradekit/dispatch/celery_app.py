@@ -23,9 +23,9 @@ import uuid
 from celery import Celery
 from celery.signals import worker_process_init, worker_ready
 
-from .. import attempts
+from ..attempts import table as attempts
 from ..course.layout import Course
-from ..record import MAX_TRIES, give_up
+from ..attempts.record import MAX_TRIES, give_up
 from . import workers
 from .jobs import AttemptJob, GradeJob, job_from_wire
 from .leases import Leases

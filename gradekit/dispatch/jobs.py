@@ -26,7 +26,7 @@ class GradeJob:
 
 @dataclass(frozen=True)
 class UploadJob:
-    """A whole BRUTE-style upload: archive, check, grade, record, report (upload.py)."""
+    """A whole BRUTE-style upload: archive, check, grade, record, report (attempts/receive.py)."""
 
     assignment: str
     student: str
@@ -143,5 +143,5 @@ class Grader:
         raise NotImplementedError
 
     def upload(self, student, filename, data) -> dict:
-        """The whole upload (upload.py): {"code": exit code, "json": report, "text": BRUTE}."""
+        """The whole upload (receive.py): {"code": exit code, "json": report, "text": BRUTE}."""
         raise NotImplementedError

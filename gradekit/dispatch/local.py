@@ -14,7 +14,7 @@ def run_job(course, job, **options) -> dict:
     """
     grader = LocalGrader(course, job.assignment, **options)
     if isinstance(job, AttemptJob):
-        from ..record import grade_attempt
+        from ..attempts.record import grade_attempt
         return grade_attempt(course, job.assignment, job.student, job.attempt, grader=grader,
                              regrade=job.regrade)
     if isinstance(job, UploadJob):
@@ -49,6 +49,6 @@ class LocalGrader(Grader):
 
     def upload(self, student, filename, data, *, grader=None):
         """The whole upload here; its attempt is graded by `grader` (default: here too)."""
-        from ..upload import upload
+        from ..attempts.receive import upload
         return upload(self.course, self.assignment, student, filename, data,
                       grader=grader or self)

@@ -12,7 +12,7 @@ import threading
 import time
 from concurrent.futures.process import BrokenProcessPool
 
-from .. import attempts
+from ..attempts import table as attempts
 from . import workers as warm_workers
 from .jobs import AttemptJob
 

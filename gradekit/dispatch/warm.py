@@ -15,7 +15,7 @@ from ..course.layout import Course
 from .jobs import GradeJob, Grader, UploadJob, from_wire, job_to_wire
 
 TIMEOUT_S = 600.0
-OUTCOME_KEYS = {"code", "json", "text"}   # what a whole upload answers (upload.py)
+OUTCOME_KEYS = {"code", "json", "text"}   # what a whole upload answers (attempts/receive.py)
 
 
 def socket_path(course, assignment):

@@ -28,7 +28,7 @@ def start(root, assignments, die_with_parent=True):
         threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     import nbgrader.api  # noqa: F401  (the upload path: gradebook, feedback pages)
     from ..reports import feedback
-    from .. import gradebook, record   # noqa: F401
+    from ..attempts import gradebook, record   # noqa: F401
     from ..grading import run as grading_run
     grading_run.keep_sessions()   # pytest configured and the graders collected once
     for assignment in assignments:

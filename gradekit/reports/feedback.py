@@ -21,9 +21,9 @@ from pathlib import Path
 
 from .render import MARKS, visible_output
 from ..course.settings import load_hook
-from ..storage import write_replace
+from ..attempts.storage import write_replace
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("gradekit.feedback")   # the name operators filter the logs by
 DPI = 80
 HOOK = "feedback.py"
 

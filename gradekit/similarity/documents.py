@@ -11,7 +11,7 @@ import re
 from hashlib import blake2b
 from pathlib import Path
 
-from ..storage import write_replace
+from ..attempts.storage import write_replace
 from ..submissions.load import load_bytes
 from .fingerprints import fingerprints, stable_hash, statement_fingerprints
 from .tokens import Context, cell_regions, parse_cell, statement_keys

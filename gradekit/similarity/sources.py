@@ -1,6 +1,6 @@
 """Which files a similarity run compares: each student's counted attempt, or given files.
 
-Course mode reads what the upload path wrote (upload.py, record.py): for every
+Course mode reads what the upload path wrote (attempts/receive.py, record.py): for every
 uploads/<student>/<assignment>/ folder, counted.json names the attempt that counts, the
 attempts log its archived file and original name, and the report beside the archive what
 grading found (behavioural evidence: what the student's functions computed, as plain text
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..course.layout import CourseError
-from ..storage import read_json_lines
+from ..attempts.storage import read_json_lines
 from ..submissions.load import Rejected, read_upload
 from .documents import Starter, load_document
 

@@ -3,7 +3,7 @@ import json
 
 import nbformat
 
-from ..storage import write_replace
+from ..attempts.storage import write_replace
 
 
 def place(course, assignment, student, submission, received):

@@ -11,8 +11,8 @@ from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from .. import attempts
-from ..record import EXIT_REFUSED
+from ..attempts import table as attempts
+from ..attempts.record import EXIT_REFUSED
 from .auth import bearer_user
 from .intake import assignment_of, read_upload, submit_upload, upload_form
 from .views import attempt_json, grades

@@ -14,7 +14,7 @@ from collections import deque
 
 from starlette.exceptions import HTTPException
 
-from .. import users
+from ..attempts import users
 
 SIGN_IN_DELAY_S = 0.4          # every sign-in answer takes this long, right token or wrong
 FAILURES_ALLOWED = 10          # wrong tokens per client address ...

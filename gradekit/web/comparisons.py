@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .. import pair_flags
+from ..attempts import pair_flags
 from ..similarity import CLUSTER_SCORE, Comparison
 from ..similarity.evidence import describe
 from ..similarity.scoring import clusters

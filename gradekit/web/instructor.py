@@ -5,10 +5,10 @@ from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from .. import attempts
+from ..attempts import table as attempts
 from ..dispatch.jobs import AttemptJob
 from ..export import csv_text, rows as export_rows
-from ..upload import STUDENT_ID
+from ..attempts.receive import STUDENT_ID
 from . import charts
 from .auth import check_csrf
 from .intake import assignment_of

@@ -8,7 +8,7 @@ from starlette.exceptions import HTTPException
 
 from ..course.layout import CourseError
 from ..dispatch.jobs import AttemptJob
-from ..upload import receive
+from ..attempts.receive import receive
 
 
 def assignment_of(request) -> str:

@@ -9,7 +9,7 @@ import time
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
-from .. import users
+from ..attempts import users
 from ..course.policy import load_policy
 from ..submissions.load import MAX_UPLOAD_BYTES
 from .auth import SIGN_IN_DELAY_S, check_csrf, client_of, session_user, sign_in

@@ -4,8 +4,8 @@ from datetime import datetime, timezone
 from starlette.exceptions import HTTPException
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse
 
-from .. import attempts
-from ..record import beside
+from ..attempts import table as attempts
+from ..attempts.record import beside
 from .auth import csrf_token, session_user
 from .intake import assignment_of
 

@@ -8,7 +8,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
-from .. import pair_flags
+from ..attempts import pair_flags
 from ..similarity import CLUSTER_SCORE
 from .aligned import two_notebooks
 from .auth import check_csrf

@@ -1,7 +1,7 @@
 """What the pages and the JSON API show, computed once for both from the attempts table."""
 from datetime import datetime
 
-from .. import attempts
+from ..attempts import table as attempts
 from ..course.policy import load_policy
 
 PUBLIC_REPORT_KEYS = ("score", "max_score", "tests", "upload", "load", "sandbox", "submission")

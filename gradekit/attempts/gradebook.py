@@ -12,7 +12,7 @@ import warnings
 
 from .database import configured_url, engine_for
 from .storage import locked
-from .integrations.toolpath import scripts_on_path
+from ..integrations.toolpath import scripts_on_path
 
 RETRIES = 20
 
@@ -42,7 +42,7 @@ def ensure_assignment(course, assignment):
             return
         except MissingEntry:
             pass
-    from .release import run_nbgrader   # writes release/ byte-identical to the committed one
+    from ..release import run_nbgrader   # writes release/ byte-identical to the committed one
     run_nbgrader(assignment, course.root)
 
 

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import PurePosixPath
 
-from . import attempts
-from .attempts import Attempt
+from . import table as attempts
+from .table import Attempt
 from .record import EXIT_REFUSED, EXIT_REJECTED, grade_attempt
-from .course.policy import load_policy, utc_now
+from ..course.policy import load_policy, utc_now
 from .storage import append_json_line, locked, read_json_lines, write_new
-from .submissions.load import Rejected, load_bytes
-from .submissions.nbgrader_copy import place
+from ..submissions.load import Rejected, load_bytes
+from ..submissions.nbgrader_copy import place
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 ARCHIVED_SUFFIXES = (".ipynb", ".py", ".zip")

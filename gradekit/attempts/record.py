@@ -18,13 +18,13 @@ import time
 from datetime import datetime
 from typing import NamedTuple
 
-from . import attempts, gradebook
-from .errors import Exit
-from .course.policy import load_policy
-from .reports.render import to_gradescope, to_text
+from . import table as attempts, gradebook
+from ..errors import Exit
+from ..course.policy import load_policy
+from ..reports.render import to_gradescope, to_text
 from .storage import append_json_line, locked, read_json_lines, write_replace
-from .submissions.load import Rejected, load_bytes
-from .submissions.nbgrader_copy import place
+from ..submissions.load import Rejected, load_bytes
+from ..submissions.nbgrader_copy import place
 
 EXIT_GRADED, EXIT_REJECTED, EXIT_REFUSED = Exit.DONE, Exit.USAGE, Exit.REFUSED
 MAX_TRIES = 3   # gradings our infrastructure failed before the attempt is marked "error"
@@ -226,7 +226,7 @@ def counts_now(folder, policy, attempt, score):
 def write_feedback_page(result, course, path):
     """The feedback HTML with plots, where the feedback module is available."""
     try:
-        from .reports.feedback import write_feedback
+        from ..reports.feedback import write_feedback
     except ImportError:
         return None
     return write_feedback(result, course, path)

@@ -20,9 +20,9 @@ from sqlalchemy import (Boolean, Column, Float, Integer, MetaData, String, Table
 
 from sqlalchemy.exc import OperationalError
 
-from .course.layout import CourseError
-from .course.settings import SettingsError, read_toml
-from .integrations.toolpath import scripts_on_path
+from ..course.layout import CourseError
+from ..course.settings import SettingsError, read_toml
+from ..integrations.toolpath import scripts_on_path
 
 metadata = MetaData()
 

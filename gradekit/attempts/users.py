@@ -13,9 +13,9 @@ from pathlib import Path
 
 from sqlalchemy import delete, insert, select
 
-from .course.layout import Course, CourseError
+from ..course.layout import Course, CourseError
 from .database import engine_for, users
-from .upload import STUDENT_ID
+from .receive import STUDENT_ID
 
 ROLES = ("student", "instructor")
 EXIT_BAD_ROSTER = 2
