@@ -33,11 +33,11 @@ c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
-    "gradekit.integrations.nbgrader.RestoreGradeCells",      # instead of nbgrader's OverwriteCells
+    "gradekit.integrations.nbgrader.RestoreGradeCells",   # instead of nbgrader's OverwriteCells
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 c.Autograde.autograde_preprocessors = [
-    "gradekit.integrations.nbgrader.SandboxedGrading",       # instead of nbgrader's Execute
+    "gradekit.integrations.nbgrader.SandboxedGrading",    # instead of nbgrader's Execute
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",

@@ -4,7 +4,7 @@ target is at most the longest single check + 0.15 s.
     python benchmarks/report_latency.py [--uploads K] [--workers N] [--json FILE]
 
 What `gradekit web` does with an upload: upload.receive (archive, log, policy, load), then a
-job on the embedded warm workers (dispatch/workers.py, as LocalQueue submits it).  Timed from
+job on the embedded warm workers (dispatch/warm_workers.py, as LocalQueue submits it).  Timed from
 before receive() until the attempt's row turns "graded" (polled every 5 ms): the API answers
 the report from then on, and the attempt page, which reloads itself every second while it
 waits, at its next reload; each upload waits for the previous one's feedback page.  The
@@ -27,7 +27,7 @@ from queue_speed import REFERENCE, course_copy, load, machine  # noqa: E402
 from stages import UPLOAD_STAGES  # noqa: E402
 
 from gradekit.attempts import table as attempts  # noqa: E402
-from gradekit.dispatch import workers as warm_workers  # noqa: E402
+from gradekit.dispatch import warm_workers  # noqa: E402
 from gradekit.dispatch.jobs import AttemptJob  # noqa: E402
 from gradekit.attempts.receive import receive  # noqa: E402
 

@@ -24,7 +24,7 @@ from similarity_disguises import student
 from starlette.testclient import TestClient
 
 from gradekit.course.layout import Course
-from gradekit.dispatch.queue import LocalQueue
+from gradekit.dispatch.local_queue import LocalQueue
 from gradekit.attempts.users import add_user
 from gradekit.web.app import build_app
 from test_web_access import signed_in_client

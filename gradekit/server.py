@@ -2,7 +2,7 @@
 
 Each worker process has pytest, numpy, scikit-learn and the graders imported, and its own
 zygote (a pre-imported sandbox interpreter) that forks one confined child per submission.
-This is the far end of the warm transport (gradekit/dispatch/warm.py): while the server
+This is the far end of the warm transport (gradekit/dispatch/warm_client.py): while the server
 runs, every grading that goes through gradekit.dispatch comes here, and `gradekit upload`
 sends the whole upload.  The socket lives in <course>/.gradekit/ (mode 0700): only the
 course owner can submit, and only jobs (file bytes) go in and plain JSON results come out.
@@ -15,9 +15,9 @@ import sys
 from pathlib import Path
 
 from .course.layout import Course
-from .dispatch import workers as warm_workers
+from .dispatch import warm_workers
 from .dispatch.jobs import job_from_wire
-from .dispatch.warm import is_running, socket_path
+from .dispatch.warm_client import is_running, socket_path
 
 class _Handler(socketserver.StreamRequestHandler):
     def handle(self):

@@ -76,7 +76,7 @@ def warm_server():
 @contextlib.contextmanager
 def serving(course_root, assignment, patience_s=180):
     """`gradekit serve ASSIGNMENT --workers 1` in course_root, ready to answer; stopped after."""
-    from gradekit.dispatch.warm import is_running
+    from gradekit.dispatch.warm_client import is_running
     server = subprocess.Popen([sys.executable, "-m", "gradekit.cli", "serve", assignment,
                                "--workers", "1"], cwd=course_root,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

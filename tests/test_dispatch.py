@@ -15,7 +15,8 @@ import numpy as np
 import pytest
 
 from gradekit.course.layout import Course
-from gradekit.dispatch import grader_for, jobs, local, warm
+from gradekit.dispatch import grader_for, jobs
+from gradekit.dispatch import local_grader, warm_client
 from gradekit.grading import results, run
 
 HEAVY = {"numpy", "pytest", "nbformat", "sklearn", "nbgrader", "matplotlib", "tqdm", "scipy"}
@@ -34,7 +35,7 @@ class FakeServer:
 
     def __init__(self, course, answer):
         self.requests, self.answer = [], answer
-        path = warm.socket_path(course, "ML06")
+        path = warm_client.socket_path(course, "ML06")
         path.parent.mkdir(mode=0o700, exist_ok=True)
         fake = self
 
@@ -97,7 +98,7 @@ def graded_result():
 
 
 def test_local_when_no_server_answers(course):
-    assert not warm.is_running(course.root, "ML06")
+    assert not warm_client.is_running(course.root, "ML06")
     assert grader_for(course, "ML06").transport == "local"
 
 
@@ -119,7 +120,7 @@ def test_jobs_and_results_cross_as_plain_json():
 def test_warm_grades_through_the_server_and_falls_back_when_it_fails(course, serve):
     server = serve(lambda request: {"result": jobs.to_wire(graded_result())})
     fallback = Fallback()
-    grader = warm.connect(course, "ML06", fallback)
+    grader = warm_client.connect(course, "ML06", fallback)
     assert grader.transport == "warm" and grader_for(course, "ML06").transport == "warm"
     got = grader.grade("a.py", b"code", student="ann", attempt=2, archive="uploads/x.py")
     assert got.to_json() == graded_result().to_json() and not fallback.calls
@@ -137,7 +138,7 @@ def test_warm_batch_sends_every_file_and_grades_failures_locally(course, serve, 
     serve(lambda request: {"error": "no"} if request["filename"] == "s2.py"
           else {"result": jobs.to_wire(graded_result())})
     fallback = Fallback()
-    got = dict(warm.WarmGrader(course, "ML06", fallback).grade_many(paths, jobs=2))
+    got = dict(warm_client.WarmGrader(course, "ML06", fallback).grade_many(paths, jobs=2))
     assert sorted(got) == [0, 1, 2, 3] and got[2].sandbox == "local"
     assert {got[i].sandbox for i in (0, 1, 3)} == {"bubblewrap"}
     assert fallback.calls == [("grade_many", ["s2.py"])]
@@ -146,7 +147,7 @@ def test_warm_batch_sends_every_file_and_grades_failures_locally(course, serve, 
 def test_failed_warm_upload_is_done_locally_grading_through_the_server(course, serve):
     serve(lambda request: {"result": {"code": 0}})   # a server of another version
     fallback = Fallback()
-    outcome = warm.WarmGrader(course, "ML06", fallback).upload("ann", "a.py", b"x")
+    outcome = warm_client.WarmGrader(course, "ML06", fallback).upload("ann", "a.py", b"x")
     assert outcome["text"] == "done here" and fallback.calls == [("upload", "ann", "warm")]
 
 
@@ -176,7 +177,7 @@ def test_a_job_is_executed_locally_into_plain_json(course, monkeypatch):
         return graded_result()
     monkeypatch.setattr(run, "grade_bytes", grade_bytes)
     job = jobs.GradeJob("ML06", "a.py", b"code", student="ann", attempt=1)
-    answer = local.run_job(course, job, starter="zygote")
+    answer = local_grader.run_job(course, job, starter="zygote")
     assert json.loads(json.dumps(answer)) == answer
     assert jobs.from_wire(answer).to_json() == graded_result().to_json()
     assert seen == [("ML06", "a.py", b"code", {"starter": "zygote"})]

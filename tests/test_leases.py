@@ -105,7 +105,7 @@ def test_embedded_queue_regrades_a_killed_workers_attempt_at_once(course_copy, m
     from gradekit.course.layout import Course
     from gradekit.dispatch.broker import wait_final
     from gradekit.dispatch.jobs import AttemptJob
-    from gradekit.dispatch.queue import LocalQueue
+    from gradekit.dispatch.local_queue import LocalQueue
     from gradekit.attempts.receive import receive
     monkeypatch.setenv("GRADEKIT_SANDBOX", "fallback")
     (course_copy / "gradekit.toml").write_text("[ML06]\nmax_uploads = 0\nmin_interval_s = 0\n")
@@ -151,7 +151,7 @@ def test_doctor_and_dashboard_show_attempts_in_flight(course_copy, redis_server,
     from gradekit.attempts import table as attempts
     from gradekit.course.layout import Course
     from gradekit.dispatch.brokerconf import queue_settings
-    from gradekit.dispatch.queue import LocalQueue
+    from gradekit.dispatch.local_queue import LocalQueue
     from gradekit.doctor import Findings, check_in_flight
     from gradekit.attempts.receive import receive
     from gradekit.attempts.users import add_user

@@ -436,7 +436,7 @@ def test_feedback_page_shows_the_lr01_figure_and_nothing_of_ml06(uploaded):
 @pytest.mark.slow
 def test_warm_server_grades_like_cold(course, tmp_path, warm_server):
     from gradekit.dispatch.jobs import GradeJob
-    from gradekit.dispatch.warm import grade_remote, is_running
+    from gradekit.dispatch.warm_client import grade_remote, is_running
     root = private_course(course, tmp_path / "course")
     samples = [root / "reference" / "LR01" / "linreg.py",
                root / "graders" / "LR01" / "mutants" / "bias_last.py",

@@ -14,7 +14,7 @@ from gradekit.sandbox import Sandbox
 from gradekit.sandbox.starters import ZygoteStart
 from gradekit.dispatch import grader_for
 from gradekit.dispatch.jobs import GradeJob
-from gradekit.dispatch.warm import grade_remote, is_running
+from gradekit.dispatch.warm_client import grade_remote, is_running
 
 REPO = Path(__file__).resolve().parents[1]
 COURSE = Course(REPO)

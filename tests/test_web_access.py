@@ -11,7 +11,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from gradekit.course.layout import Course
-from gradekit.dispatch.queue import LocalQueue
+from gradekit.dispatch.local_queue import LocalQueue
 from gradekit.attempts.users import add_user
 from gradekit.web import auth
 from gradekit.web.app import build_app

@@ -18,7 +18,7 @@ import pytest
 
 from conftest import add_user, running_web
 from gradekit.course.layout import Course
-from gradekit.dispatch.local import LocalGrader
+from gradekit.dispatch.local_grader import LocalGrader
 
 pytestmark = pytest.mark.slow
 A = "ML06"

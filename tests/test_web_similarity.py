@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 
 from gradekit.attempts import pair_flags
 from gradekit.course.layout import Course
-from gradekit.dispatch.queue import LocalQueue
+from gradekit.dispatch.local_queue import LocalQueue
 from gradekit.attempts.receive import receive
 from gradekit.attempts.users import add_user
 from gradekit.web import similarity_pages

@@ -10,9 +10,10 @@
 `gradekit grade`, `upload`, `autograde` and `audit` and nbgrader's SandboxedGrading all
 grade through here; nothing else chooses a transport.  The transports:
 
-  warm   a `gradekit serve` answering on the assignment's socket (warm.py; server.py is
-         its other end), which also does whole uploads in its worker;
-  local  this process for one attempt, a process pool for a batch (local.py); always there;
+  warm   a `gradekit serve` answering on the assignment's socket (warm_client.py;
+         commands/serve.py is its other end), which also does whole uploads in its worker;
+  local  this process for one attempt, a process pool for a batch (local_grader.py);
+         always there;
   broker Celery workers on any number of hosts, when the course names a broker (broker.py,
          celery_app.py): uploads are queued for them, gradings go to them when one answers.
 
@@ -20,29 +21,29 @@ A remote transport gets the local one as its fallback: whatever it fails to grad
 answer, an error, a server of another version) is graded here, as if it were not running.
 A new transport (a job queue) is one module with a `connect(course, assignment, fallback)`
 and one entry in REMOTE, nothing more: jobs and results cross it as plain JSON (jobs.py), and
-its workers execute them with local.run_job, as the warm server's workers do.
+its workers execute them with local_grader.run_job, as the warm server's workers do.
 
 Standard library only at import time: with a server running, `gradekit upload` hands the
 whole upload over without importing numpy, pytest or nbformat.
 """
-from . import broker, warm
+from . import broker, warm_client
 from .brokerconf import queue_settings
 from .jobs import Grader
-from .local import LocalGrader
+from .local_grader import LocalGrader
 
 # Tried in order: connect(course, assignment, fallback) -> a Grader if it answers, else None.
 # A course that configures a broker grades through it (broker.py), whatever runs here.
-REMOTE = (broker.connect, warm.connect)
+REMOTE = (broker.connect, warm_client.connect)
 
 
 def queue_for(course, workers=None):
     """Where received attempts are graded in the background (the web service): the course's
     broker and its workers on any host when one is configured (broker.BrokerQueue), else
-    this host's warm workers (queue.LocalQueue)."""
+    this host's warm workers (local_queue.LocalQueue)."""
     settings = queue_settings(course)
     if settings is not None:
         return broker.BrokerQueue(course, workers, settings=settings)
-    from .queue import LocalQueue
+    from .local_queue import LocalQueue
     return LocalQueue(course, workers)
 
 

@@ -26,10 +26,10 @@ from celery.signals import worker_process_init, worker_ready
 from ..attempts import table as attempts
 from ..course.layout import Course
 from ..attempts.record import MAX_TRIES, give_up
-from . import workers
+from . import warm_workers
 from .jobs import AttemptJob, GradeJob, job_from_wire
 from .leases import Leases
-from .queue import backoff_s
+from .local_queue import backoff_s
 
 ATTEMPT_TASK, GRADE_TASK = "gradekit.attempt", "gradekit.grade"
 # Redis hands out lower numbers first (kombu's priority steps 0, 3, 6, 9).  Every job goes
@@ -80,7 +80,7 @@ def make_app(course, settings) -> Celery:
         job = job_from_wire(message)
         if not isinstance(job, GradeJob):
             raise ValueError(f"{GRADE_TASK} takes grade jobs, not {job.op}")
-        return workers.run(str(course.root), job)   # a GradingResult as plain JSON
+        return warm_workers.run(str(course.root), job)   # a GradingResult as plain JSON
 
     return app
 
@@ -116,7 +116,7 @@ def run_attempt(task, course, settings, message):
              job.student, job.attempt, row.tries + 1, os.getpid())
     try:
         with lease:   # renewed while the grading runs; lapses if this process dies
-            workers.run(str(course.root), job)
+            warm_workers.run(str(course.root), job)
     except RuntimeError as exc:   # ours: record.py set the row to queued (tries left) or error
         row = attempts.get(course, *key)
         if row is not None and row.status == "queued":
@@ -135,7 +135,7 @@ def run_worker(course, settings, concurrency, sweeper) -> int:
 
     def warm_up(**_):   # in each new worker process, before its first job
         try:
-            workers.start(root, assignments, die_with_parent=True)
+            warm_workers.start(root, assignments, die_with_parent=True)
         except (RuntimeError, OSError) as exc:   # no sandbox here: jobs retry, then "error"
             log.error("worker process %d could not warm up: %s", os.getpid(), exc)
         else:

@@ -1,7 +1,7 @@
 """Attempts graded in the background: the web service hands over a received attempt and
 answers at once; the attempt's status in the database tells the pages when it is graded.
 
-LocalQueue is the embedded default: this host's warm worker processes (dispatch/workers.py).
+LocalQueue is the embedded default: this host's warm worker processes (warm_workers.py).
 A job is an attempt's identity (jobs.AttemptJob); grading it twice records it once
 (record.py), so the queue may resubmit freely: after a worker died, after our failure (with
 backoff, until record.MAX_TRIES marks it "error"), and at start for attempts a stopped
@@ -13,7 +13,7 @@ import time
 from concurrent.futures.process import BrokenProcessPool
 
 from ..attempts import table as attempts
-from . import workers as warm_workers
+from . import warm_workers
 from .jobs import AttemptJob
 
 log = logging.getLogger("gradekit.queue")

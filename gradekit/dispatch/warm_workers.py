@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 from ..course.layout import Course
 from .jobs import GradeJob
-from .local import run_job
+from .local_grader import run_job
 
 log = logging.getLogger("gradekit.workers")
 _zygotes = {}   # this worker process's ZygoteStart per assignment
