@@ -3,8 +3,8 @@
     python benchmarks/upload_scaling.py [--shapes NAME,...] [--repeat N]
 
 For each shape of upload (many cells, many statements, long lines, deep nesting just under
-the caps of gradekit/submissions/bounds.py), each size is received by `upload.receive` on a private
-course copy (archive, log, policy, load: split and analyse, place in submitted/) in a fresh
+the caps of gradekit/submissions/bounds.py), each size is received by `receive.receive` on a
+private course copy (archive, log, policy, load: split and analyse, place in submitted/) in a fresh
 process, after a warm-up upload there.  Printed per size: the median wall time of N
 receives, the peak of Python allocations during one receive (tracemalloc) and the
 process's ru_maxrss (interpreter and imports included); then the ratio 100x / 1x.  Linear

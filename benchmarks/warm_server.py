@@ -19,9 +19,9 @@ class WarmServer:
     def start(self, timeout):
         """(seconds until it answers, None), or (None, why warm mode is not available)."""
         try:
-            from gradekit.server import is_running
+            from gradekit.commands.serve import is_running
         except Exception as exc:   # broken while being rewritten: the cold modes still run
-            return None, f"gradekit.server: {type(exc).__name__}: {exc}"
+            return None, f"gradekit.commands.serve: {type(exc).__name__}: {exc}"
         start = time.perf_counter()
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(

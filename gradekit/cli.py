@@ -96,49 +96,49 @@ def build_parser():
 def dispatch(args):
     """Call the main() of the chosen command with keyword arguments only."""
     if args.command == "grade":
-        from .grade import main
+        from .commands.grade import main
         return main(assignment=args.assignment, path=args.path, as_json=args.as_json)
     if args.command == "release":
-        from .release import main
+        from .commands.release import main
         return main(assignment=args.assignment, course_root=Path.cwd())
     if args.command == "upload":
-        from .upload_command import main   # standard library only: a warm server may do it all
+        from .commands.upload import main   # standard library only: a warm server may do it all
         return main(assignment=args.assignment, path=args.path, student=args.student,
                     as_json=args.as_json)
     if args.command == "autograde":
-        from .autograde import main
+        from .commands.autograde import main
         return main(assignment=args.assignment, jobs=args.jobs, student=args.student)
     if args.command == "export":
-        from .export import main
+        from .commands.export import main
         return main(assignment=args.assignment, to=args.to)
     if args.command == "serve":
-        from .server import main
+        from .commands.serve import main
         return main(assignment=args.assignment, workers=args.workers)
     if args.command == "worker":
-        from .worker import main
+        from .commands.worker import main
         return main(concurrency=args.concurrency)
     if args.command == "web":
-        from .web_command import main
+        from .commands.web import main
         return main(host=args.host, port=args.port, workers=args.workers)
     if args.command == "users" and args.users_command == "add":
-        from .attempts.users import main_add
+        from .commands.users import main_add
         return main_add(user_id=args.user_id, role=args.role, name=args.name)
     if args.command == "users":
-        from .attempts.users import main_import
+        from .commands.users import main_import
         return main_import(roster=args.roster, to=args.to)
     if args.command == "doctor":
-        from .doctor import main
+        from .commands.doctor import main
         return main(course_root=Path.cwd())
     if args.command == "demo":
-        from .demo import main
+        from .commands.demo import main
         return main(course_root=Path.cwd())
     if args.command == "audit":
-        from .audit import main
+        from .commands.audit import main
         return main(assignment=args.assignment, course_root=Path.cwd(), as_json=args.as_json,
                     jobs=args.jobs, quick=args.quick, limit=args.limit, only=args.only,
                     strict=args.strict)
     if args.command == "similarity":
-        from .similarity_command import main
+        from .commands.similarity import main
         return main(assignment=args.assignment, files=args.files, course_root=Path.cwd(),
                     as_json=args.as_json, all_pairs=args.all_pairs, top=args.top)
     raise AssertionError(args.command)

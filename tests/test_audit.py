@@ -7,7 +7,8 @@ import shutil
 
 import pytest
 
-from gradekit.audit import main as audit_main, run_audit
+from gradekit.audit import run_audit
+from gradekit.commands.audit import main as audit_main
 from gradekit.audit.equivalence import probe
 from gradekit.audit.mutate import generate, select
 from gradekit.audit.report import to_json_text, to_text

@@ -105,7 +105,7 @@ def test_doctor_outside_a_course(tmp_path):
 @pytest.mark.smoke
 def test_doctor_refuses_a_python_the_kit_does_not_support(monkeypatch, capsys):
     """doctor, pyproject's requires-python and the README name the same oldest Python."""
-    from gradekit import doctor
+    from gradekit.commands import doctor
     supported = doctor.supported_pythons()
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
     assert str(supported) == ">=3.11" and "Python 3.11 to 3.13" in readme

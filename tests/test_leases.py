@@ -152,7 +152,7 @@ def test_doctor_and_dashboard_show_attempts_in_flight(course_copy, redis_server,
     from gradekit.course.layout import Course
     from gradekit.dispatch.brokerconf import queue_settings
     from gradekit.dispatch.local_queue import LocalQueue
-    from gradekit.doctor import Findings, check_in_flight
+    from gradekit.commands.doctor import Findings, check_in_flight
     from gradekit.attempts.receive import receive
     from gradekit.attempts.users import add_user
     from gradekit.web.app import build_app

@@ -174,7 +174,7 @@ def test_broker_restart_with_twenty_jobs_queued(setup, monkeypatch):
 
 def services_found(setup, capsys):
     """What `gradekit doctor` says of the course database and the job queue."""
-    from gradekit.doctor import Findings, check_services
+    from gradekit.commands.doctor import Findings, check_services
     capsys.readouterr()
     check_services(Findings(), setup.root)
     return capsys.readouterr().out

@@ -4,11 +4,11 @@ import json
 
 import pytest
 
-from gradekit import export
+from gradekit.commands import export
 from gradekit.attempts import table as attempts
 from gradekit.course.layout import Course
 from gradekit.dispatch.local_grader import LocalGrader
-from gradekit.export import rows
+from gradekit.commands.export import rows
 from gradekit.attempts.record import grade_attempt
 from gradekit.attempts.receive import receive
 

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from gradekit.release import ReleaseError, load_notebook, verify
+from gradekit.commands.release import ReleaseError, load_notebook, verify
 
 COPIED = ("source", "reference", "nbgrader_config.py")   # all that release reads
 

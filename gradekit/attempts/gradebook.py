@@ -42,7 +42,8 @@ def ensure_assignment(course, assignment):
             return
         except MissingEntry:
             pass
-    from ..release import run_nbgrader   # writes release/ byte-identical to the committed one
+    # writes release/ byte-identical to the committed one
+    from ..commands.release import run_nbgrader
     run_nbgrader(assignment, course.root)
 
 

@@ -1,18 +1,16 @@
-"""`gradekit audit ASSIGNMENT`: mutation testing of the hidden graders."""
+"""Mutation testing of the hidden graders: the audit as a plain dict (`gradekit audit` shows it)."""
 import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from ..course.layout import Course, CourseError
+from ..course.layout import CourseError
 from ..dispatch import grader_for
 from ..grading.library import load_library
 from . import mutate
 from .equivalence import probe
-from .report import to_json_text, to_text
 
-EXIT_PASSED, EXIT_FAILED = 0, 1
 TINY = 1e-9   # scores are sums of decimal fractions: compare with a margin
 
 
@@ -188,19 +186,3 @@ def run_audit(course, assignment, *, jobs=None, quick=False, limit=None, only=No
                           "probe": round(time.monotonic() - started - graded_s, 1)}
     report["duration_s"] = round(time.monotonic() - started, 1)
     return report
-
-
-def main(*, assignment: str, course_root: Path = Path("."), as_json: bool = False,
-         jobs: int = None, quick: bool = False, limit: int = None, only=None,
-         strict: bool = False) -> int:
-    """Audit the graders of `assignment`; exit 0 all fine, 1 a grader let something through."""
-    course = Course(course_root)
-    report = run_audit(course, assignment, jobs=jobs, quick=quick, limit=limit, only=only,
-                       strict=strict, show_progress=not as_json and sys.stderr.isatty())
-    if as_json:
-        print(to_json_text(report))
-        for problem in report["problems"]:
-            print(f"gradekit: audit: {problem}", file=sys.stderr)
-    else:
-        print(to_text(report))
-    return EXIT_PASSED if report["passed"] else EXIT_FAILED

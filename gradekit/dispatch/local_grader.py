@@ -24,7 +24,8 @@ def run_job(course, job, **options) -> dict:
 
 
 class LocalGrader(Grader):
-    """Grades here.  starter: a warm worker's zygote (server.py); limits: Sandbox keywords."""
+    """Grades here.  starter: a warm worker's zygote (commands/serve.py); limits: Sandbox
+    keywords."""
 
     transport = "local"
 

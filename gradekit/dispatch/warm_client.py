@@ -1,4 +1,4 @@
-"""Warm transport: the client of `gradekit serve` (server.py is the other end).
+"""Warm transport: the client of `gradekit serve` (commands/serve.py is the other end).
 
 The server listens on <course>/.gradekit/<assignment>.sock (mode 0600 in a 0700 folder, so
 only the course owner can submit): one JSON line in, a job (jobs.py); one JSON line out,

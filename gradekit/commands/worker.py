@@ -11,8 +11,8 @@ those jobs are then delivered again).
 import os
 from pathlib import Path
 
-from .course.layout import Course, CourseError
-from .dispatch.brokerconf import queue_settings
+from ..course.layout import Course, CourseError
+from ..dispatch.brokerconf import queue_settings
 
 
 def main(*, concurrency: int | None = None, course_root: Path = Path(".")) -> int:
@@ -26,7 +26,7 @@ def main(*, concurrency: int | None = None, course_root: Path = Path(".")) -> in
                           "gradekit.toml (or GRADEKIT_BROKER)")
     if concurrency is not None and concurrency < 1:
         raise CourseError("--concurrency must be at least 1")
-    from .dispatch.broker import BrokerQueue
-    from .dispatch.celery_app import run_worker
+    from ..dispatch.broker import BrokerQueue
+    from ..dispatch.celery_app import run_worker
     return run_worker(course, settings, concurrency or os.cpu_count() or 1,
                       BrokerQueue(course, settings=settings))

@@ -12,13 +12,13 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from .attempts import gradebook
-from .course.layout import Course, CourseError
-from .dispatch import grader_for
-from .course.policy import load_policy
-from .attempts.storage import write_replace
-from .attempts.record import write_feedback_page
-from .attempts.receive import STUDENT_ID
+from ..attempts import gradebook
+from ..course.layout import Course, CourseError
+from ..dispatch import grader_for
+from ..course.policy import load_policy
+from ..attempts.storage import write_replace
+from ..attempts.record import write_feedback_page
+from ..attempts.receive import STUDENT_ID
 
 
 def submitted_notebooks(course, assignment, student=None):

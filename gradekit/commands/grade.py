@@ -2,9 +2,9 @@
 import sys
 from pathlib import Path
 
-from .course.layout import Course
-from .dispatch import grader_for
-from .reports.render import to_json_text, to_text
+from ..course.layout import Course
+from ..dispatch import grader_for
+from ..reports.render import to_json_text, to_text
 
 EXIT_GRADED, EXIT_REJECTED = 0, 2
 

@@ -6,8 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .course.layout import ASSIGNMENT_NAME
-from .integrations.toolpath import scripts_on_path
+from ..course.layout import ASSIGNMENT_NAME
+from ..integrations.toolpath import scripts_on_path
 
 EXIT_OK, EXIT_ERROR = 0, 2
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"

@@ -10,9 +10,9 @@ import json
 import sys
 from pathlib import Path
 
-from .course.layout import Course, CourseError
-from .similarity import compare
-from .similarity.sources import load_class
+from ..course.layout import Course, CourseError
+from ..similarity import compare
+from ..similarity.sources import load_class
 
 TOP = 20
 

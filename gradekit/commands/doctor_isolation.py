@@ -19,9 +19,9 @@ def isolation():
 
 
 def check_isolation(found):
-    from .sandbox import cgroups
-    from .sandbox.client import Sandbox
-    from .sandbox.launch import bwrap_path, disables_userns
+    from ..sandbox import cgroups
+    from ..sandbox.client import Sandbox
+    from ..sandbox.launch import bwrap_path, disables_userns
     try:
         with Sandbox([("doctor isolation", PROBE)], budget_s=90) as box:
             inside = box.call("isolation")

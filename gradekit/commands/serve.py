@@ -14,10 +14,10 @@ import socketserver
 import sys
 from pathlib import Path
 
-from .course.layout import Course
-from .dispatch import warm_workers
-from .dispatch.jobs import job_from_wire
-from .dispatch.warm_client import is_running, socket_path
+from ..course.layout import Course
+from ..dispatch import warm_workers
+from ..dispatch.jobs import job_from_wire
+from ..dispatch.warm_client import is_running, socket_path
 
 class _Handler(socketserver.StreamRequestHandler):
     def handle(self):

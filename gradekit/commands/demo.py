@@ -16,11 +16,11 @@ import shutil
 from pathlib import Path
 
 from . import release
-from .course.layout import Course, CourseError
-from .dispatch import grader_for
+from ..course.layout import Course, CourseError
+from ..dispatch import grader_for
 from .export import main as export_main
-from .grading.library import KINDS, read_example
-from .course.settings import load_hook, read_toml
+from ..grading.library import KINDS, read_example
+from ..course.settings import load_hook, read_toml
 
 OUTPUT = "demo_output"
 
@@ -91,7 +91,7 @@ def main(*, course_root: Path) -> int:
 
 def print_service_commands(course, assignments):
     """How to try the web service on the demo course, with tokens made for it."""
-    from .attempts.users import add_user
+    from ..attempts.users import add_user
     samples = [s for demo in assignments.values() for s in demo.get("samples", [])]
     student = samples[0]["student"] if samples else "student"
     token = add_user(course, student, name=student.capitalize())

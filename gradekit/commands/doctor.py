@@ -11,8 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .course.layout import Course, CourseError
-from .attempts.database import configured_url
+from ..course.layout import Course, CourseError
+from ..attempts.database import configured_url
 from .doctor_isolation import check_isolation
 
 EXIT_OK, EXIT_BROKEN = 0, 1
@@ -52,7 +52,7 @@ def environment_kind():
 
 
 def check_python(found):
-    from .sandbox import interpreter
+    from ..sandbox import interpreter
     supported = supported_pythons()
     where = (f"{platform.python_version()} at {interpreter.executable()}, {environment_kind()}; "
              "the sandbox runs this same interpreter")
@@ -81,7 +81,7 @@ def supported_pythons():
 
 
 def check_bubblewrap(found):
-    from .sandbox.launch import bwrap_path
+    from ..sandbox.launch import bwrap_path
     bwrap = bwrap_path()
     if os.environ.get("GRADEKIT_SANDBOX") == "fallback":
         found.warn("bubblewrap", "not used: GRADEKIT_SANDBOX=fallback")
@@ -101,7 +101,7 @@ def check_bubblewrap(found):
 
 
 def check_host(found):
-    from .sandbox.confine import landlock_abi
+    from ..sandbox.confine import landlock_abi
     abi = landlock_abi()
     (found.ok if abi else found.warn)(
         "landlock", f"ABI v{abi}" if abi else "not available: the fallback level cannot "
@@ -131,8 +131,8 @@ def sandbox_modules(course, found):
 
 def check_sandbox(found, modules):
     """Start a real sandbox and import inside it every library the assignments need."""
-    from .sandbox import interpreter
-    from .sandbox.client import Sandbox
+    from ..sandbox import interpreter
+    from ..sandbox.client import Sandbox
     try:
         with Sandbox([("doctor", PROBE.format(names=modules))], budget_s=90) as box:
             imported = box.value("DOCTOR")
@@ -151,7 +151,7 @@ def check_sandbox(found, modules):
 
 
 def check_course(found, root):
-    from .server import is_running
+    from .serve import is_running
     course = Course(root)
     names = assignments(course)
     if not names:
@@ -178,21 +178,21 @@ def check_course(found, root):
 
 def check_services(found, root):
     """The course database and the job queue, when gradekit.toml names them: reachable?"""
-    from .dispatch.brokerconf import queue_settings
+    from ..dispatch.brokerconf import queue_settings
     course = Course(root)
     url, settings = configured_url(course), queue_settings(course)
     if url:
         from sqlalchemy.engine import make_url
         shown = make_url(url).render_as_string(hide_password=True)
         try:
-            from .attempts.database import engine_for
+            from ..attempts.database import engine_for
             with engine_for(course).connect():
                 found.ok("database", f"{shown} answers")
         except Exception as exc:   # any driver's error: say it in one line
             found.fail("database", f"{shown} does not answer ({str(exc).splitlines()[0]}): "
                                    "start it or fix [database] url / GRADEKIT_DATABASE")
     if settings:
-        from .dispatch.broker import BrokerQueue
+        from ..dispatch.broker import BrokerQueue
         queue = BrokerQueue(course, settings=settings)
         try:
             queue.leases.redis.ping()
@@ -216,8 +216,8 @@ def check_in_flight(found, root):
     their age, the oldest first; with a broker, who holds each one's lease.  Never FAIL:
     attempts waiting say nothing about whether grading works here; warn for those no queue
     holds any more (a lapsed lease: a sweeper publishes them again) and the unrecorded."""
-    from .attempts import table as attempts
-    from .dispatch.leases import lease_states
+    from ..attempts import table as attempts
+    from ..dispatch.leases import lease_states
     course = Course(root)
     if not configured_url(course) and not (course.root / ".gradekit" / "service.db").exists():
         return   # no service or queue ever ran here: nothing can be in flight

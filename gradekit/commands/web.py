@@ -6,7 +6,7 @@ separate processes (dispatch.queue_for), started and warmed in the background.
 import sys
 from pathlib import Path
 
-from .course.layout import Course, CourseError
+from ..course.layout import Course, CourseError
 
 
 def main(*, host: str = "127.0.0.1", port: int = 8000, workers: int | None = None,
@@ -20,8 +20,8 @@ def main(*, host: str = "127.0.0.1", port: int = 8000, workers: int | None = Non
     import uvicorn
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
 
-    from .dispatch import queue_for
-    from .web.app import build_app
+    from ..dispatch import queue_for
+    from ..web.app import build_app
     queue = queue_for(course, workers)
     app = build_app(course, queue, secure_cookies=host not in ("127.0.0.1", "localhost", "::1"))
     print(f"gradekit: serving {course.root.name} on http://{host}:{port}/ "

@@ -8,9 +8,9 @@ import io
 import sys
 from pathlib import Path
 
-from .attempts import table as attempts
-from .course.layout import Course
-from .attempts.gradebook import open_gradebook
+from ..attempts import table as attempts
+from ..course.layout import Course
+from ..attempts.gradebook import open_gradebook
 
 
 def rows(course, assignment):

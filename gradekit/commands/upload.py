@@ -8,8 +8,8 @@ import json
 import sys
 from pathlib import Path
 
-from .course.layout import Course, CourseError
-from .dispatch import grader_for
+from ..course.layout import Course, CourseError
+from ..dispatch import grader_for
 
 
 def main(*, assignment: str, path: Path, student: str, as_json: bool = False,

@@ -1,0 +1,1 @@
+"""One module per `gradekit X` command, each a keyword-only main() that cli.py calls."""
