@@ -8,7 +8,7 @@ from gradekit.commands import export
 from gradekit.attempts import table as attempts
 from gradekit.course.layout import Course
 from gradekit.dispatch.local_grader import LocalGrader
-from gradekit.commands.export import rows
+from gradekit.reports.grades_csv import rows
 from gradekit.attempts.record import grade_attempt
 from gradekit.attempts.receive import receive
 

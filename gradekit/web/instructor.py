@@ -7,7 +7,7 @@ from starlette.routing import Route
 
 from ..attempts import table as attempts
 from ..dispatch.jobs import AttemptJob
-from ..commands.export import csv_text, rows as export_rows
+from ..reports.grades_csv import csv_text, rows as export_rows
 from ..attempts.receive import STUDENT_ID
 from . import charts
 from .auth import check_csrf
