@@ -21,7 +21,7 @@ import pytest
 from gradekit.submissions import bounds
 from gradekit.course.layout import Course
 from gradekit.sandbox import Sandbox, StudentError
-from gradekit.sandbox import codec
+from gradekit.sandbox.inside import codec
 from gradekit.sandbox.starters import ZygoteStart
 from gradekit.submissions.load import Rejected, load_bytes
 

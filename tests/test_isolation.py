@@ -265,7 +265,7 @@ def test_doctor_reports_the_isolation_in_force(sandbox_mode, capsys):
 
 def test_the_filter_builds_for_every_architecture_it_names():
     """Jump offsets fit classic BPF's 8 bits and each table has every call once."""
-    from gradekit.sandbox import seccomp
+    from gradekit.sandbox.inside import seccomp
     for machine, (_, column, *_) in seccomp.ARCHES.items():
         numbers = [row[column] for row in seccomp.DENIED]
         assert len(set(numbers)) == len(numbers), machine

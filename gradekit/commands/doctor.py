@@ -101,7 +101,7 @@ def check_bubblewrap(found):
 
 
 def check_host(found):
-    from ..sandbox.confine import landlock_abi
+    from ..sandbox.inside.confine import landlock_abi
     abi = landlock_abi()
     (found.ok if abi else found.warn)(
         "landlock", f"ABI v{abi}" if abi else "not available: the fallback level cannot "

@@ -2,8 +2,8 @@
 
 A job is its identity and inputs (assignment, file name, bytes; an upload's student, and for
 an upload's grading its attempt and archive); a result is a GradingResult's fields with numpy
-arrays tagged as sandbox/codec.py encodes them.  Never pickle: both ends are trusted, but a
-transport may be another process, another version or another machine.
+arrays tagged as sandbox/inside/codec.py encodes them.  Never pickle: both ends are trusted,
+but a transport may be another process, another version or another machine.
 """
 import base64
 from dataclasses import asdict, dataclass
@@ -89,7 +89,7 @@ def from_wire(data: dict):
 
 
 def _encode(value):
-    from ..sandbox import codec
+    from ..sandbox.inside import codec
     if isinstance(value, codec.np.ndarray):
         return codec.encode_input(value)
     if isinstance(value, dict):
@@ -100,7 +100,7 @@ def _encode(value):
 
 
 def _decode(value):
-    from ..sandbox import codec
+    from ..sandbox.inside import codec
     if isinstance(value, dict) and "__ndarray__" in value:
         return codec.decode_input(value)
     if isinstance(value, dict):

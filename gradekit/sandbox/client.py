@@ -28,7 +28,7 @@ STARVED_SLACK = 10.0
 
 def _codec():
     """codec.py imports numpy (~0.1 s): a cold grading launches its sandbox first."""
-    from . import codec
+    from .inside import codec
     return codec
 
 

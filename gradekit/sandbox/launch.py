@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import interpreter, uids
 
-CHILD_DIR = Path(__file__).resolve().parent
+CHILD_DIR = Path(__file__).resolve().parent / "inside"   # the only folder bound into the sandbox
 INSIDE_DIR = "/opt/gradekit-sandbox"     # where bubblewrap shows CHILD_DIR
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 SYSTEM_FILES = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/localtime", "/etc/passwd",

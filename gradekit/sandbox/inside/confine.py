@@ -11,7 +11,7 @@ import os
 import resource
 import signal
 
-try:                     # gradekit.sandbox.confine (the trusted side, e.g. doctor)
+try:                     # gradekit.sandbox.inside.confine (the trusted side, e.g. doctor)
     from . import seccomp
 except ImportError:      # confine beside child.py in the sandbox, outside any package
     import seccomp
