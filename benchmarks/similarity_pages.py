@@ -31,7 +31,7 @@ from test_web_access import signed_in_client
 
 
 def counted(course, sid, text):
-    """sid's counted attempt 1 of ML06, as upload.receive and record.show write it."""
+    """sid's counted attempt 1 of ML06, as receive.receive and record.publish write it."""
     folder = course.root / "uploads" / sid / "ML06"
     folder.mkdir(parents=True)
     archive = "20260101T000000.000000Z-000000000001.ipynb"

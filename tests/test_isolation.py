@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from gradekit.sandbox import Limits, Sandbox, StudentError, cgroups
+from gradekit.sandbox import ResourceLimits, Sandbox, StudentError, cgroups
 from gradekit.sandbox.starters import ZygoteStart
 
 
@@ -199,7 +199,7 @@ def spread(children, mb):
 @needs_cgroups
 def test_memory_of_all_its_processes_is_limited(starter):
     """Processes each under RLIMIT_AS do not add up past the sandbox's memory limit."""
-    limits = Limits(memory_total_bytes=320 << 20)
+    limits = ResourceLimits(memory_total_bytes=320 << 20)
     with start(SPREAD, starter, limits=limits) as sandbox:
         try:
             codes = sandbox.call("spread", 4, 120)

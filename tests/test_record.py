@@ -79,11 +79,11 @@ def test_a_worker_lost_after_showing_the_grade_finishes_recording(course_copy, s
 
 
 def test_a_later_attempt_shown_meanwhile_keeps_the_gradebook(course_copy, sandbox_mode):
-    """Attempt 1 is shown, attempt 2 is shown and kept, then attempt 1 is kept: the
-    gradebook must hold attempt 2 (the counted one), not the last one written."""
+    """Attempt 1 is published, attempt 2 is published and written to the books, then attempt 1
+    is written: the gradebook must hold attempt 2 (the counted one), not the last one written."""
     from dataclasses import replace
 
-    from gradekit.attempts.record import keep, record, show
+    from gradekit.attempts.record import publish, record, write_books
     (course_copy / "gradekit.toml").write_text("[ML06]\nmax_uploads = 0\nmin_interval_s = 0\n")
     course = Course(course_copy)
     data = (course_copy / "reference" / "ML06" / "mlp.py").read_bytes()
@@ -93,9 +93,9 @@ def test_a_later_attempt_shown_meanwhile_keeps_the_gradebook(course_copy, sandbo
     partial = replace(full, score=4.0, tests=[replace(t, score=0.0) if i < 6 else t
                                               for i, t in enumerate(full.tests)])
     first, second = (attempts.get(course, "ML06", "finn", n) for n in (1, 2))
-    shown_first = show(course, first, full)
+    published_first = publish(course, first, full)
     record(course, second, partial, None, timing={"began": 0.0})
-    keep(course, first, full, None, shown_first, timing={})
+    write_books(course, first, full, None, published_first, timing={})
     assert [(r["student"], r["score"]) for r in rows(course, "ML06")] == [
         ("finn", pytest.approx(sum(t.score for t in partial.tests)))]
     assert sum(t.score for t in partial.tests) < 10.0   # the two attempts are told apart

@@ -9,7 +9,7 @@ import time
 import numpy as np
 import pytest
 
-from gradekit.sandbox import Limits, Sandbox, StudentError
+from gradekit.sandbox import ResourceLimits, Sandbox, StudentError
 from gradekit.sandbox.reaper import processes_of
 
 
@@ -108,7 +108,7 @@ def chatty():
 def hog():
     return float(np.ones((60_000, 60_000)).sum())
 """
-    with start([code], limits=Limits(memory_bytes=2 << 30)) as sandbox:
+    with start([code], limits=ResourceLimits(memory_bytes=2 << 30)) as sandbox:
         assert sandbox.call("chatty") == 1
         printed = "".join(sandbox.printed)
         assert len(printed) < 10_000 and "more characters of output dropped" in printed

@@ -77,16 +77,16 @@ def receive(course, assignment, student, filename, data) -> Received:
         archived = time.monotonic()
         state = Received(entry["attempt"], str(archive.relative_to(course.root)))
         if not valid_id:
-            state.outcome = finish(folder, entry, EXIT_REJECTED, f"invalid student id "
-                                   f"{student!r}: use letters, digits, '.', '_' or '-'",
-                                   assignment)
+            state.outcome = turn_away(folder, entry, EXIT_REJECTED, f"invalid student id "
+                                      f"{student!r}: use letters, digits, '.', '_' or '-'",
+                                      assignment)
             return state
         row = Attempt(assignment, student, entry["attempt"], filename, state.archive,
                       entry["time"], "queued")
         try:
             refusal = refuse(policy, [a for a, uses in zip(earlier, used) if uses], received)
             if refusal:
-                state.outcome = finish(folder, entry, EXIT_REFUSED, refusal, assignment)
+                state.outcome = turn_away(folder, entry, EXIT_REFUSED, refusal, assignment)
                 attempts.add(course, replace(row, status="refused", reason=refusal))
                 return state
             try:
@@ -94,7 +94,7 @@ def receive(course, assignment, student, filename, data) -> Received:
                                               **course.loading_options(assignment))
             except Rejected as exc:
                 reason = f"upload rejected: {exc}"
-                state.outcome = finish(folder, entry, EXIT_REJECTED, reason, assignment)
+                state.outcome = turn_away(folder, entry, EXIT_REJECTED, reason, assignment)
                 attempts.add(course, replace(row, status="rejected", reason=reason))
                 return state
             if policy.counts == "latest":   # placed before grading: a killed grading can be redone
@@ -110,7 +110,7 @@ def receive(course, assignment, student, filename, data) -> Received:
     return state
 
 
-def finish(folder, entry, code, reason, assignment):
+def turn_away(folder, entry, code, reason, assignment):
     """Log a rejection or refusal (the archive already holds the bytes) and report it."""
     append_json_line(folder / "attempts.jsonl", {
         "event": "rejected" if code == EXIT_REJECTED else "refused",

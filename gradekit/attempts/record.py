@@ -93,13 +93,13 @@ def give_up(course, row, reason):
 
 
 def record(course, row, result, submission, *, regrade=False, timing) -> dict:
-    """Record a graded attempt: the row the student waits for first (show), then the
-    gradebook, report files and attempts log (keep), then the feedback page."""
+    """Record a graded attempt: the row the student waits for first (publish), then the
+    gradebook, report files and attempts log (write_books), then the feedback page."""
     step = time.monotonic()
-    shown = show(course, row, result)
+    published = publish(course, row, result)
     timing["recorded"] = time.monotonic() - step
-    keep(course, row, result, submission, shown, regrade=regrade, timing=timing)
-    report, penalty = shown.report, shown.penalty
+    write_books(course, row, result, submission, published, regrade=regrade, timing=timing)
+    report, penalty = published.report, published.penalty
     step = time.monotonic()
     # A process lost before the page is drawn leaves it undrawn (web/render.py says so).
     feedback_page = write_feedback_page(result, course, beside(course, row.archive, ".html"))
@@ -117,8 +117,8 @@ def record(course, row, result, submission, *, regrade=False, timing) -> dict:
     return {"code": EXIT_GRADED, "json": report, "text": text}
 
 
-class Shown(NamedTuple):
-    """What show decided, for keep: the report as stored, whether it counts, and the
+class Published(NamedTuple):
+    """What publish decided, for write_books: the report as stored, whether it counts, and the
     assignment's policy it was decided by."""
 
     report: dict
@@ -127,7 +127,7 @@ class Shown(NamedTuple):
     policy: object
 
 
-def show(course, row, result) -> Shown:
+def publish(course, row, result) -> Published:
     """The attempt's row turns "graded" with its report (`recorded` False): what the web
     pages and the API answer.  Whether it counts is decided and kept (counted.json) at
     the same moment, under the student's lock, so two attempts finishing together agree."""
@@ -146,34 +146,34 @@ def show(course, row, result) -> Shown:
         attempts.set_status(course, row.key, "graded", reason=None, score=result.score,
                             max_score=result.max_score, late_penalty=penalty, counts=counts,
                             report=json.dumps(report), recorded=False)
-    return Shown(report, counts, penalty, policy)
+    return Published(report, counts, penalty, policy)
 
 
-def keep(course, row, result, submission, shown, *, regrade=False, timing):
-    """Write a shown attempt into our books: the gradebook (and, for "best", submitted/)
+def write_books(course, row, result, submission, published, *, regrade=False, timing):
+    """Write a published attempt into our books: the gradebook (and, for "best", submitted/)
     while it is still the counted attempt, the report files, the attempts log's event;
     then mark it recorded.  Each step is safe to repeat."""
     folder = (course.root / row.archive).parent
     received = datetime.fromisoformat(row.received)
     step = time.monotonic()
     with locked(folder / ".lock"):
-        # a later attempt may have been shown since and taken its place: then that one's
-        # own keep writes the gradebook, and this one must not overwrite it
-        if shown.counts and (counted(folder) or {}).get("attempt") == row.number:
+        # a later attempt may have been published since and taken its place: then that one's
+        # own write_books writes the gradebook, and this one must not overwrite it
+        if published.counts and (counted(folder) or {}).get("attempt") == row.number:
             gradebook.record(course, row.assignment, row.student, result, timestamp=received,
-                             penalty=shown.penalty)
-            if shown.policy.counts == "best":
+                             penalty=published.penalty)
+            if published.policy.counts == "best":
                 place(course, row.assignment, row.student, submission, received)
     step, timing["gradebook"] = time.monotonic(), time.monotonic() - step
     write_replace(beside(course, row.archive, ".report.json"),
-                  json.dumps(shown.report, indent=2))
+                  json.dumps(published.report, indent=2))
     write_replace(beside(course, row.archive, ".results.json"),
                   json.dumps(to_gradescope(result), indent=2))
     with locked(folder / ".lock"):
         event = {"event": "regraded" if regrade else "graded", "attempt": row.number,
                  "archive": (course.root / row.archive).name, "score": result.score,
-                 "max_score": result.max_score, "late_penalty": shown.penalty,
-                 "counts": shown.counts}
+                 "max_score": result.max_score, "late_penalty": published.penalty,
+                 "counts": published.counts}
         logged = any(r["event"] == "graded" and r["attempt"] == row.number
                      for r in read_json_lines(folder / "attempts.jsonl"))
         if regrade or not logged:

@@ -28,7 +28,7 @@ class SettingsError(ValueError):
 
 
 @dataclass(frozen=True)
-class Limits:
+class TimeLimits:
     """Time limits of one grading (seconds)."""
 
     call_s: float = 10.0
@@ -47,7 +47,7 @@ class Settings:
 
     api: tuple = ()                 # names the graders use: a cell defining one always runs
     experiment_cells: tuple = ()    # grade_ids of cells that only train/plot for the student
-    limits: Limits = Limits()
+    limits: TimeLimits = TimeLimits()
     preload: tuple = ()             # modules the sandbox imports before confinement
     wrap_calls: tuple = ()          # ((function, template), ...): extra mutation operators
 
@@ -62,7 +62,7 @@ def read_toml(path):
         raise SettingsError(f"{path}: {exc}") from None
 
 
-KNOWN = {"api": None, "experiment_cells": None, "limits": {f.name for f in fields(Limits)},
+KNOWN = {"api": None, "experiment_cells": None, "limits": {f.name for f in fields(TimeLimits)},
          "sandbox": {"preload"}, "audit": {"wrap_calls"}}
 
 
@@ -78,7 +78,7 @@ def parse(data, where):
         return Settings(
             api=names(data.get("api", ())),
             experiment_cells=names(data.get("experiment_cells", ())),
-            limits=Limits(**{k: float(v) for k, v in data.get("limits", {}).items()}),
+            limits=TimeLimits(**{k: float(v) for k, v in data.get("limits", {}).items()}),
             preload=names(data.get("sandbox", {}).get("preload", ())),
             wrap_calls=tuple(sorted((str(k), str(v)) for k, v in
                                     data.get("audit", {}).get("wrap_calls", {}).items())))

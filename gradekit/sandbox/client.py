@@ -14,7 +14,7 @@ import time
 from ..errors import SandboxError
 from . import twins
 from .diagnose import why_not_started
-from .launch import Limits
+from .launch import ResourceLimits
 from .outcomes import StudentError, UnitOutcome
 from .starters import ColdStart
 
@@ -35,7 +35,7 @@ def _codec():
 class Sandbox:
     """One submission's untrusted interpreter; use as a context manager."""
 
-    def __init__(self, units, *, files=None, limits=Limits(), call_timeout=10.0,
+    def __init__(self, units, *, files=None, limits=ResourceLimits(), call_timeout=10.0,
                  load_timeout=60.0, budget_s=120.0, preload=(), starter=None):
         self.units = list(units)          # [(label, source)] or [submission.Unit]
         self.files = dict(files or {})    # public files the notebook reads (helpers, data)

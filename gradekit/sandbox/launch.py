@@ -22,7 +22,7 @@ SYSTEM_FILES = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/localtime", "/etc/p
 
 
 @dataclass(frozen=True)
-class Limits:
+class ResourceLimits:
     """Resource limits of one sandbox (the whole submission, every call included)."""
 
     cpu_s: int = 300

@@ -95,8 +95,8 @@ class ZygoteStart:
     """
 
     def __init__(self, limits=None, preload=()):
-        from .launch import Limits
-        self.limits = limits or Limits()
+        from .launch import ResourceLimits
+        self.limits = limits or ResourceLimits()
         self.launch = plan(self.limits, script="zygote.py", preload=preload)
         self.control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         settings = json.loads(self.launch.argv[-1])
