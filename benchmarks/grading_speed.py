@@ -4,7 +4,7 @@
     python benchmarks/grading_speed.py [--quick] [--out FILE] [--json FILE]
 
 measure.py runs every mode on private temporary copies of the course and collects the raw
-figures, report.py prints them as the README's Performance section (--out: also to FILE,
+figures, report.py prints them as docs/performance.md's tables (--out: also to FILE,
 --json: the raw figures to FILE; `python benchmarks/report.py FILE` prints them again).
 Timings are information, never a test: exit 0 unless a measured command failed.
 """

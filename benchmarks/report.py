@@ -1,4 +1,4 @@
-"""Render measure.py's JSON as the README's Performance section: the table, where the time goes,
+"""Render measure.py's JSON as docs/performance.md's tables: the table, where the time goes,
 the targets of issue 5.
 
     python benchmarks/report.py FIGURES.json
@@ -36,7 +36,7 @@ def seconds(figures, key):
 
 
 def row_specs(figures):
-    """(mode key, label, key of the stock mode it is compared with, note), in README order."""
+    """(mode key, label, key of the stock mode it is compared with, note), in the docs' order."""
     n, api = figures["batch"]["size"], figures["single"][-1]
     specs = []
     for s in figures["single"]:

@@ -187,7 +187,7 @@ def main():
     parser.add_argument("--copies", type=int, default=5, help="copies per level")
     parser.add_argument("--speed", type=int, default=500, help="notebooks timed (0: skip)")
     parser.add_argument("--seed", type=int, default=0,
-                        help="another class and other copies (the README's table: 0)")
+                        help="another class and other copies (docs/performance.md's table: 0)")
     args = parser.parse_args()
     course = Course(ROOT)
     release = (ROOT / "release" / "ML06" / "ML06.ipynb").read_text()
