@@ -39,7 +39,7 @@ import enum
 
 
 class Exit(enum.IntEnum):
-    """Exit codes of every command (README: Exit codes)."""
+    """Exit codes of every command (docs/interfaces.md, Exit codes)."""
 
     DONE = 0        # graded, whatever the score
     BROKEN = 1      # `gradekit doctor`, `gradekit audit`: the check found a problem

@@ -25,7 +25,7 @@ ENV = "GRADEKIT_CHECK_SLOTS"
 def check_slots():
     """How many groups a grading's checks run in: the cores that are free right now.
 
-    Chosen from the benchmark's figures (README, Performance): on an idle machine, checks at
+    Chosen from the benchmark's figures (docs/performance.md): on an idle machine, checks at
     the same time take a third off a warm upload; with every core busy (a batch on all
     workers) they cost 45 % of the throughput.  So: the cores this process may use minus the
     tasks running beside it (/proc/loadavg's instantaneous count, the least of three reads a
