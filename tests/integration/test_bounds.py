@@ -25,7 +25,7 @@ from gradekit.sandbox.inside import codec
 from gradekit.sandbox.starters import ZygoteStart
 from gradekit.submissions.load import Rejected, load_bytes
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 ML06 = Course(REPO).loading_options("ML06")
 
 
@@ -288,7 +288,7 @@ def test_cli_rejects_the_attacks_cold_and_warm(course_copy, warm_server):
 def test_web_answers_422_naming_the_cap(course_copy):
     import httpx
 
-    from conftest import add_user, running_web
+    from tests.conftest import add_user, running_web
     with running_web(course_copy, workers=1) as server:
         for number, (name, (data, reason)) in enumerate(ATTACKS.items()):
             answer = httpx.post(f"{server.url}/api/assignments/ML06/attempts",
@@ -320,7 +320,7 @@ def test_student_weights_are_checked_before_they_meet_hidden_data(sandbox_mode, 
     layer shapes are checked first, and the check fails as the student's."""
     import resource
 
-    from conftest import import_file
+    from tests.conftest import import_file
     from gradekit.grading.plugin import StudentProxy
     fits = import_file(REPO / "graders" / "ML06" / "sklearn_fits.py", "ml06_sklearn_fits_test")
     X, y = datasets["data_xor"]

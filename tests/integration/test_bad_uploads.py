@@ -14,7 +14,7 @@ import pytest
 from gradekit.attempts import gradebook
 from gradekit.course.layout import Course
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SOLVED = REPO / "source" / "ML06" / "ML06.ipynb"
 
 

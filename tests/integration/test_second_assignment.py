@@ -27,11 +27,11 @@ import numpy as np
 import pytest
 
 from gradekit.course.layout import Course
-from conftest import run_nbgrader as nbgrader
+from tests.conftest import run_nbgrader as nbgrader
 
 import tomllib
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 FIXTURE = REPO / "tests" / "fixtures" / "LR01"
 GRADERS = FIXTURE / "graders" / "LR01"
 REFERENCE = FIXTURE / "reference" / "LR01" / "linreg.py"

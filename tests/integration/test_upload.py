@@ -14,7 +14,7 @@ from gradekit.attempts import gradebook
 from gradekit.course.layout import Course
 from gradekit.grading.library import read_example
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 REFERENCE = REPO / "reference" / "ML06" / "mlp.py"
 MUTANT = read_example(REPO / "graders" / "ML06" / "mutants" / "grad_sum_not_mean.py",
                       "mutants")
