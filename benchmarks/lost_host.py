@@ -7,7 +7,7 @@ SIGKILLed while it grades (its `--kill-at`th job).
 Reported, in seconds after the kill: when the dead host's attempt was graded again and when
 the last attempt of the burst was graded; and whether every attempt was graded once
 (one "graded" event, one report, one gradebook row each).  Default lease, sweep and grace
-(brokerconf.py).  Real servers as the tests start them (tests/services.py).  Not part of
+(brokerconf.py).  Real servers as the tests start them (tests/servers.py).  Not part of
 the suite.
 """
 import argparse
@@ -23,7 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
 from queue_speed import REFERENCE, Watch, course_copy, load, machine, upload  # noqa: E402
-from services import PostgresServer, RedisServer  # noqa: E402
+from servers import PostgresServer, RedisServer  # noqa: E402
 
 from gradekit.attempts import table as attempts, gradebook  # noqa: E402
 from gradekit.dispatch import queue_for  # noqa: E402

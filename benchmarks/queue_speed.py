@@ -12,7 +12,7 @@ written), and the queue's own overhead per job, measured on K release stubs sent
 time to an idle worker: enqueue -> start (submit returned ... the row turns "grading", the
 first thing a worker does) and finish -> recorded, which is 0 by construction for both
 queues (the job records its own result in the database; no result store sits between).
-Real servers as the tests start them (tests/services.py).  Not part of the suite.
+Real servers as the tests start them (tests/servers.py).  Not part of the suite.
 """
 import argparse
 import json
@@ -27,7 +27,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
-from services import PostgresServer, RedisServer  # noqa: E402
+from servers import PostgresServer, RedisServer  # noqa: E402
 
 from gradekit.attempts import table as attempts  # noqa: E402
 from gradekit.course.layout import Course  # noqa: E402

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks"), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 from similarity_bench import notebook
 from similarity_disguises import student
@@ -27,7 +27,7 @@ from gradekit.course.layout import Course
 from gradekit.dispatch.local_queue import LocalQueue
 from gradekit.attempts.users import add_user
 from gradekit.web.app import build_app
-from test_web_access import signed_in_client
+from tests.unit.web.test_access import signed_in_client
 
 
 def counted(course, sid, text):

@@ -155,8 +155,8 @@ def add_user(course_root, user_id, role="student"):
 
 @pytest.fixture
 def redis_server():
-    """A real redis-server on a free loopback port (tests/services.py), stopped after."""
-    from services import RedisServer
+    """A real redis-server on a free loopback port (tests/servers.py), stopped after."""
+    from tests.servers import RedisServer
     server = RedisServer()
     try:
         server.start()
@@ -168,7 +168,7 @@ def redis_server():
 @pytest.fixture(scope="session")
 def postgres_server():
     """A real PostgreSQL cluster for the session; .database() gives each test its own."""
-    from services import PostgresServer
+    from tests.servers import PostgresServer
     server = PostgresServer()
     try:
         server.start()

@@ -4,7 +4,7 @@ CPython 3.11 counts the depth of the AST objects it builds in state that all thr
 when a garbage collection in the middle of one parse runs a finalizer that lets another
 thread parse, the first fails with "SystemError: AST constructor recursion depth mismatch"
 (the message of cpython gh-106905).  The web service loads uploads in a thread pool, and 30
-students uploading at once met it on 3.11.7 (tests/test_pyparse.py's stress did not on
+students uploading at once met it on 3.11.7 (tests/unit/submissions/test_pyparse.py's stress did not on
 3.12.1 or 3.13.0).  Parsing takes one process-wide lock; it costs nothing in one thread.
 
 An expression nested deeper than CPython's compiler goes (about 200 brackets, a few

@@ -27,11 +27,12 @@ import numpy as np
 import pytest
 
 from gradekit.course.layout import Course
-from conftest import run_nbgrader as nbgrader
+from tests.conftest import run_nbgrader as nbgrader
+from tests.helpers import gradekit
 
 import tomllib
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 FIXTURE = REPO / "tests" / "fixtures" / "LR01"
 GRADERS = FIXTURE / "graders" / "LR01"
 REFERENCE = FIXTURE / "reference" / "LR01" / "linreg.py"
@@ -64,11 +65,6 @@ PRIVATE = shutil.ignore_patterns("uploads", "submitted", "autograded", "feedback
 
 
 # -- helpers -----------------------------------------------------------------------------------
-
-def gradekit(course, *args, timeout=600):
-    """Run the gradekit command in the course folder; returns the CompletedProcess."""
-    return subprocess.run([sys.executable, "-m", "gradekit.cli", *map(str, args)], cwd=course,
-                          capture_output=True, text=True, timeout=timeout)
 
 
 def grade_json(course, path):

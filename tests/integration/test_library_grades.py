@@ -3,7 +3,7 @@
 The recorded grades (tests/library_grades/ML06.json) were written by the engine before any
 speed work touched it; any change to how checks run (in parallel, cached, exiting early) must
 leave every score and status as it was.  To record them again after a deliberate change of
-the graders:  python tests/test_library_grades.py   (from the repository root).
+the graders:  python tests/integration/test_library_grades.py   (from the repository root).
 """
 import json
 import sys
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RECORDED = ROOT / "tests" / "library_grades" / "ML06.json"
 
 

@@ -12,7 +12,7 @@ import pytest
 
 pytestmark = pytest.mark.smoke
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SANDBOX_SCRIPTS = {"child", "zygote", "codec", "confine"}   # run as scripts, `import codec`
 
 

@@ -1,8 +1,6 @@
 """Every bad upload of the issue, by name: a one-line reason, a distinct exit code, no
 traceback, the bytes archived, nothing written outside the course, no other record touched."""
-import io
 import json
-import stat
 import subprocess
 import sys
 import zipfile
@@ -13,21 +11,10 @@ import pytest
 
 from gradekit.attempts import gradebook
 from gradekit.course.layout import Course
+from tests.helpers import zipped
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SOLVED = REPO / "source" / "ML06" / "ML06.ipynb"
-
-
-def zipped(members, symlink=None, compress=zipfile.ZIP_STORED):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compress) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-        if symlink:
-            info = zipfile.ZipInfo(symlink)
-            info.external_attr = (stat.S_IFLNK | 0o777) << 16
-            archive.writestr(info, "../../reference/ML06/mlp.py")
-    return buffer.getvalue()
 
 
 def solved_with(edit):
@@ -74,7 +61,9 @@ REJECTED = {   # name: (file name, bytes, words of the reason)
     "huge file": ("a.py", b"# padding\n" * 700_000, "larger than"),
     "zip with ../ path": ("a.zip", zipped({"../../evil.py": "x = 1"}), "outside the archive"),
     "zip with absolute path": ("a.zip", zipped({"/tmp/evil.py": "x = 1"}), "outside the archive"),
-    "zip with symlink": ("a.zip", zipped({"a.py": "x = 1"}, symlink="b.py"), "symbolic link"),
+    "zip with symlink": ("a.zip", zipped({"a.py": "x = 1"}, symlink="b.py",
+                                         link_target="../../reference/ML06/mlp.py"),
+                         "symbolic link"),
     "zip bomb": ("a.zip", zipped({"a.py": b"#" * (300 << 20)}, compress=zipfile.ZIP_DEFLATED),
                  "larger than"),
     "two candidate solutions": ("a.zip", zipped({"a.py": "x = 1", "b.py": "x = 2"}),

@@ -7,7 +7,7 @@ from gradekit.course.layout import Course
 from gradekit.grading import run
 from gradekit.grading.library import read_example
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[3]
 COURSE = Course(REPO)
 MUTANTS = REPO / "graders" / "ML06" / "mutants"
 

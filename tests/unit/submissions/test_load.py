@@ -1,13 +1,13 @@
 """The loader: notebooks, scripts and zips become code units; bad files get one-line reasons."""
 import io
 import json
-import stat
 import zipfile
 
 import nbformat
 import pytest
 
 from gradekit.submissions.load import Rejected, load_bytes, script_units, strip_magics
+from tests.helpers import zipped
 
 pytestmark = pytest.mark.smoke
 
@@ -17,18 +17,6 @@ HELPERS = ("ml06_utils.py",)
 def notebook_bytes(*sources, version=4):
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
     return nbformat.writes(notebook).encode()
-
-
-def zip_bytes(members, symlink=None):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-        if symlink:
-            info = zipfile.ZipInfo(symlink)
-            info.external_attr = (stat.S_IFLNK | 0o777) << 16
-            archive.writestr(info, "/etc/passwd")
-    return buffer.getvalue()
 
 
 def test_script_is_split_into_top_level_statements():
@@ -87,12 +75,12 @@ BAD_INPUTS = [
     ("a.py", "x = 'é'".encode("latin-1"), "not UTF-8"),
     ("a.txt", b"x = 1", "unsupported file type"),
     ("a.zip", b"PK\x03\x04 not really", "not a valid zip"),
-    ("a.zip", zip_bytes({"../evil.py": "x = 1"}), "outside the archive"),
-    ("a.zip", zip_bytes({"/etc/evil.py": "x = 1"}), "outside the archive"),
-    ("a.zip", zip_bytes({"ok.py": "x = 1"}, symlink="link.py"), "symbolic link"),
-    ("a.zip", zip_bytes({"a.py": "x = 1", "b.py": "y = 2"}), "several candidate solutions"),
-    ("a.zip", zip_bytes({"readme.txt": "hi", "ml06_utils.py": "x = 1"}), "no .ipynb or .py"),
-    ("a.zip", zip_bytes({"big.py": "#" * (6 << 20)}), "larger than"),
+    ("a.zip", zipped({"../evil.py": "x = 1"}), "outside the archive"),
+    ("a.zip", zipped({"/etc/evil.py": "x = 1"}), "outside the archive"),
+    ("a.zip", zipped({"ok.py": "x = 1"}, symlink="link.py"), "symbolic link"),
+    ("a.zip", zipped({"a.py": "x = 1", "b.py": "y = 2"}), "several candidate solutions"),
+    ("a.zip", zipped({"readme.txt": "hi", "ml06_utils.py": "x = 1"}), "no .ipynb or .py"),
+    ("a.zip", zipped({"big.py": "#" * (6 << 20)}), "larger than"),
 ]
 
 
@@ -113,7 +101,7 @@ def test_zip_bomb_stops_at_the_cap():
 
 
 def test_zip_prefers_the_notebook_and_ignores_release_helpers():
-    data = zip_bytes({"ML06/ML06.ipynb": notebook_bytes("x = 1"), "ML06/ml06_utils.py": "y = 2",
+    data = zipped({"ML06/ML06.ipynb": notebook_bytes("x = 1"), "ML06/ml06_utils.py": "y = 2",
                       "ML06/data_1.csv": "x1,x2,y\n", "__MACOSX/._ML06.ipynb": "junk"})
     submission = load_bytes("upload.zip", data, helpers=HELPERS)
     assert (submission.filename, submission.units) == ("ML06.ipynb", [("cell 1", "x = 1", 1)])

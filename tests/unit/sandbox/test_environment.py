@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[3]
 REFERENCE = REPO / "reference" / "ML06" / "mlp.py"
 
 IMPORT_IN_SANDBOX = """
@@ -107,7 +107,7 @@ def test_doctor_refuses_a_python_the_kit_does_not_support(monkeypatch, capsys):
     """doctor, pyproject's requires-python and the README name the same oldest Python."""
     from gradekit.commands import doctor
     supported = doctor.supported_pythons()
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
     assert str(supported) == ">=3.11" and "Python 3.11 to 3.13" in readme
     assert doctor.NEWEST_TESTED == (3, 13)
     monkeypatch.setattr(doctor.platform, "python_version", lambda: "3.10.13")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import add_user, running_web
+from tests.conftest import add_user, running_web
 from gradekit.course.layout import Course
 
 pytestmark = pytest.mark.slow

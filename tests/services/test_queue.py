@@ -22,7 +22,7 @@ from gradekit.attempts.receive import receive
 
 pytestmark = [pytest.mark.services, pytest.mark.slow]
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 REFERENCE = REPO / "reference" / "ML06" / "mlp.py"
 STUB = REPO / "release" / "ML06" / "ML06.ipynb"
 
@@ -237,7 +237,7 @@ def test_sandbox_that_cannot_start_is_retried_then_error_and_costs_no_upload(
 def web_service(setup):
     """`gradekit web` on a free loopback port (its queue: the course's broker)."""
     import httpx
-    from services import free_port, wait_for
+    from tests.servers import free_port, wait_for
     port = free_port()
     with open(setup.logs / "web.log", "w") as log:
         process = subprocess.Popen([sys.executable, "-m", "gradekit.cli", "web", "--port",

@@ -16,7 +16,7 @@ from io import BytesIO
 import httpx
 import pytest
 
-from conftest import add_user, running_web
+from tests.conftest import add_user, running_web
 from gradekit.course.layout import Course
 from gradekit.dispatch.local_grader import LocalGrader
 

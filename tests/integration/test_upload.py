@@ -13,17 +13,12 @@ import pytest
 from gradekit.attempts import gradebook
 from gradekit.course.layout import Course
 from gradekit.grading.library import read_example
+from tests.helpers import gradekit
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 REFERENCE = REPO / "reference" / "ML06" / "mlp.py"
 MUTANT = read_example(REPO / "graders" / "ML06" / "mutants" / "grad_sum_not_mean.py",
                       "mutants")
-
-
-def gradekit(course, *args, timeout=300):
-    """Run the gradekit command in the course folder; returns the CompletedProcess."""
-    return subprocess.run([sys.executable, "-m", "gradekit.cli", *map(str, args)], cwd=course,
-                          capture_output=True, text=True, timeout=timeout)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ loader, through `gradekit upload` cold and warm, and through the web API; answer
 back from the sandbox are checked on the codec and through a real sandbox, cold and warm, at
 both sandbox levels.
 """
-import io
 import json
 import subprocess
 import sys
@@ -24,8 +23,9 @@ from gradekit.sandbox import Sandbox, StudentError
 from gradekit.sandbox.inside import codec
 from gradekit.sandbox.starters import ZygoteStart
 from gradekit.submissions.load import Rejected, load_bytes
+from tests.helpers import zipped
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 ML06 = Course(REPO).loading_options("ML06")
 
 
@@ -51,14 +51,6 @@ def encrypted_zip():
     return bytes(data)
 
 
-def zipped(members, compress=zipfile.ZIP_DEFLATED):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compress) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
 TOO_DEEP = {   # expressions past CPython's parser stack or compiler recursion, each < 200 kB
     "binary chain": "x = " + "1+" * 60_000 + "1\n",
     "call chain": "x = f" + "()" * 60_000 + "\n",
@@ -75,11 +67,14 @@ REJECTED = {   # name: (file name, bytes, words of the reason)
     "JSON of many small arrays": ("a.ipynb", b'{"nbformat": 4, "cells": [' + b"[]," * 600_000
                                   + b"[]]}", "more than 500000 arrays"),
     "encrypted zip member": ("a.zip", encrypted_zip(), "encrypted"),
-    "zip bomb by ratio": ("a.zip", zipped({"a.py": b"#" * (4 << 20)}), "compressed more than"),
+    "zip bomb by ratio": ("a.zip", zipped({"a.py": b"#" * (4 << 20)}, zipfile.ZIP_DEFLATED),
+                          "compressed more than"),
     "zip members too large in all": ("a.zip", zipped({f"d{i}.csv": b"0" * (3 << 20)
-                                                      for i in range(8)} | {"a.py": b"x = 1"}),
+                                                      for i in range(8)} | {"a.py": b"x = 1"},
+                                                     zipfile.ZIP_DEFLATED),
                                      "larger than 20 MB in all"),
-    "zip name nested deep": ("a.zip", zipped({"d/" * 40 + "a.py": b"x = 1"}), "folders deep"),
+    "zip name nested deep": ("a.zip", zipped({"d/" * 40 + "a.py": b"x = 1"}, zipfile.ZIP_DEFLATED),
+                             "folders deep"),
     "too many cells": ("a.ipynb", notebook(*["x = 1"] * (bounds.MAX_CELLS + 1)),
                        f"more than the {bounds.MAX_CELLS} allowed"),
     "too many outputs": ("a.ipynb", notebook("x = 1", outputs=[nbformat.v4.new_output(
@@ -288,7 +283,7 @@ def test_cli_rejects_the_attacks_cold_and_warm(course_copy, warm_server):
 def test_web_answers_422_naming_the_cap(course_copy):
     import httpx
 
-    from conftest import add_user, running_web
+    from tests.conftest import add_user, running_web
     with running_web(course_copy, workers=1) as server:
         for number, (name, (data, reason)) in enumerate(ATTACKS.items()):
             answer = httpx.post(f"{server.url}/api/assignments/ML06/attempts",
@@ -320,7 +315,7 @@ def test_student_weights_are_checked_before_they_meet_hidden_data(sandbox_mode, 
     layer shapes are checked first, and the check fails as the student's."""
     import resource
 
-    from conftest import import_file
+    from tests.conftest import import_file
     from gradekit.grading.plugin import StudentProxy
     fits = import_file(REPO / "graders" / "ML06" / "sklearn_fits.py", "ml06_sklearn_fits_test")
     X, y = datasets["data_xor"]

@@ -19,7 +19,7 @@ from gradekit.attempts.record import grade_attempt
 from gradekit.attempts.receive import receive, upload
 from gradekit.web.views import assignment_summary
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 REFERENCE = (REPO / "reference" / "ML06" / "mlp.py").read_text(encoding="utf-8")
 
 # The reference, then functions that return what a check cannot compute with.  Each name is

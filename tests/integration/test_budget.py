@@ -15,8 +15,9 @@ import nbformat
 import pytest
 
 from gradekit.course.layout import Course
+from tests.helpers import gradekit
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 BUDGET_S = 8
 BURN = "import time\nend = time.monotonic() + 3\nwhile time.monotonic() < end:\n    pass\n"
 pytestmark = pytest.mark.slow
@@ -40,11 +41,6 @@ def burner(course):
     reference = (REPO / "reference" / "ML06" / "mlp.py").read_text()
     path.write_text("\n".join([BURN] * 3) + "\n" + reference)
     return path
-
-
-def gradekit(course, *args, timeout=300):
-    return subprocess.run([sys.executable, "-m", "gradekit.cli", *map(str, args)], cwd=course,
-                          capture_output=True, text=True, timeout=timeout)
 
 
 def assert_graded_zero_for_the_budget(report):

@@ -16,7 +16,7 @@ from gradekit.dispatch import grader_for
 from gradekit.dispatch.jobs import GradeJob
 from gradekit.dispatch.warm_client import grade_remote, is_running
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 COURSE = Course(REPO)
 MUTANT = read_example(REPO / "graders" / "ML06" / "mutants" / "grad_delta3_sign.py",
                       "mutants")

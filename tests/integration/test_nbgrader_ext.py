@@ -22,7 +22,7 @@ from gradekit.grading import results, run
 from gradekit.grading.library import load_library, read_example
 from gradekit.integrations.nbgrader import SandboxedGrading
 from gradekit.submissions.load import Rejected
-from conftest import run_nbgrader as nbgrader
+from tests.conftest import run_nbgrader as nbgrader
 
 COPIED = ("nbgrader_config.py", "source", "release", "graders", "reference", "data")
 MUTANTS = ("grad_w2_off_by_one", "sigmoid_wrong_formula", "train_gradient_ascent")

@@ -2,7 +2,7 @@
 
 These run the app in this process (Starlette's TestClient) with its queue not started: no
 grading happens, so each test is fast; attempts simply stay queued.  Grading through the
-service is tests/test_web_service.py's.
+service is tests/integration/test_web_service.py's.
 """
 import re
 import time

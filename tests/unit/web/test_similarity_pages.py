@@ -20,8 +20,8 @@ from gradekit.attempts.receive import receive
 from gradekit.attempts.users import add_user
 from gradekit.web import similarity_pages
 from gradekit.web.app import build_app
-from test_similarity import notebook, solution_cells
-from test_web_access import csrf_of, signed_in_client
+from tests.unit.similarity.test_similarity import notebook, solution_cells
+from tests.unit.web.test_access import csrf_of, signed_in_client
 
 pytestmark = pytest.mark.smoke
 HOSTILE = '</script><script>alert("pwned")</script><img src=x onerror=alert(1)>'

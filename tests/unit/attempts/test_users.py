@@ -1,19 +1,13 @@
 """gradekit users: tokens are printed once, stored hashed, and a roster imports a class."""
 import csv
 import stat
-import subprocess
-import sys
 
 from sqlalchemy import select
 
 from gradekit.course.layout import Course
 from gradekit.attempts.database import engine_for, users
 from gradekit.attempts.users import find_by_token, token_hash
-
-
-def gradekit(root, *args):
-    return subprocess.run([sys.executable, "-m", "gradekit.cli", *args], cwd=root,
-                          capture_output=True, text=True)
+from tests.helpers import gradekit
 
 
 def test_add_prints_the_token_last_and_stores_only_its_hash(course_copy):
