@@ -26,7 +26,6 @@ from .storage import append_json_line, locked, read_json_lines, write_replace
 from ..submissions.load import Rejected, load_bytes
 from ..submissions.nbgrader_copy import place
 
-EXIT_GRADED, EXIT_REJECTED, EXIT_REFUSED = Exit.DONE, Exit.USAGE, Exit.REFUSED
 MAX_TRIES = 3   # gradings our infrastructure failed before the attempt is marked "error"
 
 
@@ -114,7 +113,7 @@ def record(course, row, result, submission, *, regrade=False, timing) -> dict:
         text += f"\n  late: {penalty:.2f} points off"
     if feedback_page:
         text += f"\n  feedback page: {feedback_page.relative_to(course.root)}"
-    return {"code": EXIT_GRADED, "json": report, "text": text}
+    return {"code": Exit.DONE, "json": report, "text": text}
 
 
 class Published(NamedTuple):
@@ -193,12 +192,12 @@ def stored_outcome(row) -> dict:
     """The outcome of an attempt that needs no grading (rejected, refused, graded, error)."""
     if row.status == "graded":
         report = row.report_json()
-        return {"code": EXIT_GRADED, "json": report,
+        return {"code": Exit.DONE, "json": report,
                 "text": f"{row.assignment}: {report['score']:.2f} / {report['max_score']:.2f}"
                         f" points (attempt {row.number}, graded before)"}
     if row.status == "error":
         raise RuntimeError(row.reason or "grading failed")
-    code = EXIT_REFUSED if row.status == "refused" else EXIT_REJECTED
+    code = Exit.REFUSED if row.status == "refused" else Exit.USAGE
     return {"code": code, "json": {"assignment": row.assignment, "status": "rejected",
                                    "error": row.reason},
             "text": f"{row.assignment}: {row.reason}"}

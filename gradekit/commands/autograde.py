@@ -19,6 +19,7 @@ from ..course.policy import load_policy
 from ..attempts.storage import write_replace
 from ..attempts.record import write_feedback_page
 from ..attempts.receive import STUDENT_ID
+from ..errors import Exit
 
 
 def submitted_notebooks(course, assignment, student=None):
@@ -77,7 +78,7 @@ def main(*, assignment: str, jobs: int | None = None, student: str | None = None
         bar.update()
     bar.close()
     print(summary(assignment, rows))
-    return 0 if all(not row[3] for row in rows.values()) else 3
+    return Exit.DONE if all(not row[3] for row in rows.values()) else Exit.OURS
 
 
 def summary(assignment, rows):

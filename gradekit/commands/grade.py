@@ -5,8 +5,7 @@ from pathlib import Path
 from ..course.layout import Course
 from ..dispatch import grader_for
 from ..reports.render import to_json_text, to_text
-
-EXIT_GRADED, EXIT_REJECTED = 0, 2
+from ..errors import Exit
 
 
 def main(*, assignment: str, path: Path, as_json: bool = False, course_root: Path = Path(".")) -> int:
@@ -17,5 +16,5 @@ def main(*, assignment: str, path: Path, as_json: bool = False, course_root: Pat
     print(to_json_text(result) if as_json else to_text(result))
     if result.status == "rejected":
         print(f"gradekit: rejected: {result.error}", file=sys.stderr)
-        return EXIT_REJECTED
-    return EXIT_GRADED
+        return Exit.USAGE
+    return Exit.DONE

@@ -25,7 +25,7 @@ import threading
 import time
 from types import SimpleNamespace
 
-from ..errors import NotGradedYet
+from ..errors import Exit, NotGradedYet
 from .brokerconf import queue_settings
 from .jobs import AttemptJob, GradeJob, Grader, from_wire, job_to_wire
 
@@ -251,4 +251,4 @@ def outcome(row) -> dict:
     text = to_text(shown) + f"\n\n  attempt {row.number}, archived as {row.archive}"
     if report["upload"].get("late_penalty"):
         text += f"\n  late: {report['upload']['late_penalty']:.2f} points off"
-    return {"code": 0, "json": report, "text": text}
+    return {"code": Exit.DONE, "json": report, "text": text}

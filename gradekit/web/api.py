@@ -12,10 +12,10 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from ..attempts import table as attempts
-from ..attempts.record import EXIT_REFUSED
 from .auth import bearer_user
 from .intake import assignment_of, read_upload, submit_upload, upload_form
 from .views import attempt_json, grades
+from ..errors import Exit
 
 
 async def post_attempt(request):
@@ -26,7 +26,7 @@ async def post_attempt(request):
     received = await submit_upload(request, assignment, user.id, filename, data)
     url = f"/api/assignments/{assignment}/attempts/{received.number}"
     if received.outcome is not None:   # archived and logged, but not to be graded
-        refused = received.outcome["code"] == EXIT_REFUSED
+        refused = received.outcome["code"] == Exit.REFUSED
         return JSONResponse({"attempt": received.number,
                              "status": "refused" if refused else "rejected",
                              "error": received.outcome["json"]["error"], "url": url},
