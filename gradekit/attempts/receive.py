@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import PurePosixPath
 
+from .states import Status
 from . import table as attempts
 from .table import Attempt
 from .record import grade_attempt
@@ -83,12 +84,12 @@ def receive(course, assignment, student, filename, data) -> Received:
                                       assignment)
             return state
         row = Attempt(assignment, student, entry["attempt"], filename, state.archive,
-                      entry["time"], "queued")
+                      entry["time"], Status.QUEUED)
         try:
             refusal = refuse(policy, [a for a, uses in zip(earlier, used) if uses], received)
             if refusal:
                 state.outcome = turn_away(folder, entry, Exit.REFUSED, refusal, assignment)
-                attempts.add(course, replace(row, status="refused", reason=refusal))
+                attempts.add(course, replace(row, status=Status.REFUSED, reason=refusal))
                 return state
             try:
                 state.submission = load_bytes(filename, data,
@@ -96,7 +97,7 @@ def receive(course, assignment, student, filename, data) -> Received:
             except Rejected as exc:
                 reason = f"upload rejected: {exc}"
                 state.outcome = turn_away(folder, entry, Exit.USAGE, reason, assignment)
-                attempts.add(course, replace(row, status="rejected", reason=reason))
+                attempts.add(course, replace(row, status=Status.REJECTED, reason=reason))
                 return state
             if policy.counts == "latest":   # placed before grading: a killed grading can be redone
                 place(course, assignment, student, state.submission, received)
@@ -116,7 +117,7 @@ def turn_away(folder, entry, code, reason, assignment):
     append_json_line(folder / "attempts.jsonl", {
         "event": "rejected" if code == Exit.USAGE else "refused",
         "attempt": entry["attempt"], "archive": entry["archive"], "reason": reason})
-    report = {"assignment": assignment, "status": "rejected", "error": reason}
+    report = {"assignment": assignment, "status": Status.REJECTED, "error": reason}
     return {"code": code, "json": report, "text": f"{assignment}: {reason}"}
 
 

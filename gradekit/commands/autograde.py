@@ -12,6 +12,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from ..attempts.states import Status
 from ..attempts import gradebook
 from ..course.layout import Course, CourseError
 from ..dispatch import grader_for
@@ -59,7 +60,7 @@ def main(*, assignment: str, jobs: int | None = None, student: str | None = None
                disable=not sys.stderr.isatty())
     for index, result in grader_for(course, assignment).grade_many(paths, jobs):
         who = students[index]
-        if result.status == "graded":
+        if result.status == Status.GRADED:
             began = time.monotonic()
             when = submitted_at(paths[index])
             penalty = policy.penalty(when, result.max_score)

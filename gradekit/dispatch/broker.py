@@ -25,6 +25,7 @@ import threading
 import time
 from types import SimpleNamespace
 
+from ..attempts.states import Status
 from ..errors import Exit, NotGradedYet
 from .brokerconf import queue_settings
 from .jobs import AttemptJob, GradeJob, Grader, from_wire, job_to_wire
@@ -244,7 +245,7 @@ def outcome(row) -> dict:
     rebuilt from the stored JSON report (record.py wrote it), or the stored outcome."""
     from ..attempts.record import stored_outcome
     from ..reports.render import to_text
-    if row.status != "graded":
+    if row.status != Status.GRADED:
         return stored_outcome(row)   # "error" raises RuntimeError (exit 3, no upload used)
     report = row.report_json()
     shown = SimpleNamespace(**dict(report, tests=[SimpleNamespace(**t) for t in report["tests"]]))

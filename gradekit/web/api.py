@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from ..attempts.states import Status
 from ..attempts import table as attempts
 from .auth import bearer_user
 from .intake import assignment_of, read_upload, submit_upload, upload_form
@@ -28,10 +29,10 @@ async def post_attempt(request):
     if received.outcome is not None:   # archived and logged, but not to be graded
         refused = received.outcome["code"] == Exit.REFUSED
         return JSONResponse({"attempt": received.number,
-                             "status": "refused" if refused else "rejected",
+                             "status": Status.REFUSED if refused else Status.REJECTED,
                              "error": received.outcome["json"]["error"], "url": url},
                             429 if refused else 422)
-    return JSONResponse({"attempt": received.number, "status": "queued", "url": url}, 202)
+    return JSONResponse({"attempt": received.number, "status": Status.QUEUED, "url": url}, 202)
 
 
 def get_attempt(request):
