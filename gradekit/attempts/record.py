@@ -22,7 +22,7 @@ from .states import Status
 from . import table as attempts, gradebook
 from ..errors import Exit
 from ..course.policy import load_policy
-from ..reports.render import to_gradescope, to_text
+from ..reports.render import attempt_tail, to_gradescope, to_text
 from .storage import append_json_line, locked, read_json_lines, write_replace
 from ..submissions.load import Rejected, load_bytes
 from ..submissions.nbgrader_copy import place
@@ -109,11 +109,9 @@ def record(course, row, result, submission, *, regrade=False, timing) -> dict:
     # report file is written before the last stages end.  "grading": GradingResult.timing.
     report = dict(report, timing={**{k: v for k, v in timing.items() if k != "began"},
                                   "total": done - timing["began"], "grading": result.timing})
-    text = to_text(result) + f"\n\n  attempt {row.number}, archived as {row.archive}"
-    if penalty:
-        text += f"\n  late: {penalty:.2f} points off"
-    if feedback_page:
-        text += f"\n  feedback page: {feedback_page.relative_to(course.root)}"
+    text = to_text(result) + attempt_tail(
+        row.number, row.archive, penalty,
+        feedback_page.relative_to(course.root) if feedback_page else None)
     return {"code": Exit.DONE, "json": report, "text": text}
 
 

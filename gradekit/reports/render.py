@@ -54,6 +54,17 @@ def to_text(result) -> str:
     return "\n".join(lines)
 
 
+def attempt_tail(number, archive, penalty=None, feedback_page=None) -> str:
+    """What follows the BRUTE-like report of a recorded attempt: its number and archive, the
+    late penalty (when any) and the feedback page (a path relative to the course, when drawn)."""
+    text = f"\n\n  attempt {number}, archived as {archive}"
+    if penalty:
+        text += f"\n  late: {penalty:.2f} points off"
+    if feedback_page:
+        text += f"\n  feedback page: {feedback_page}"
+    return text
+
+
 def to_gradescope(result) -> dict:
     """Gradescope autograder results.json: hidden tests become visibility 'after_published'."""
     return {
