@@ -14,10 +14,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import PurePosixPath
 
+from .states import Status
 from . import table as attempts
 from .table import Attempt
-from .record import EXIT_REFUSED, EXIT_REJECTED, grade_attempt
+from .record import grade_attempt
 from ..course.policy import load_policy, utc_now
+from ..errors import Exit
 from .storage import append_json_line, locked, read_json_lines, write_new
 from ..submissions.load import Rejected, load_bytes
 from ..submissions.nbgrader_copy import place
@@ -77,25 +79,25 @@ def receive(course, assignment, student, filename, data) -> Received:
         archived = time.monotonic()
         state = Received(entry["attempt"], str(archive.relative_to(course.root)))
         if not valid_id:
-            state.outcome = turn_away(folder, entry, EXIT_REJECTED, f"invalid student id "
+            state.outcome = turn_away(folder, entry, Exit.USAGE, f"invalid student id "
                                       f"{student!r}: use letters, digits, '.', '_' or '-'",
                                       assignment)
             return state
         row = Attempt(assignment, student, entry["attempt"], filename, state.archive,
-                      entry["time"], "queued")
+                      entry["time"], Status.QUEUED)
         try:
             refusal = refuse(policy, [a for a, uses in zip(earlier, used) if uses], received)
             if refusal:
-                state.outcome = turn_away(folder, entry, EXIT_REFUSED, refusal, assignment)
-                attempts.add(course, replace(row, status="refused", reason=refusal))
+                state.outcome = turn_away(folder, entry, Exit.REFUSED, refusal, assignment)
+                attempts.add(course, replace(row, status=Status.REFUSED, reason=refusal))
                 return state
             try:
                 state.submission = load_bytes(filename, data,
                                               **course.loading_options(assignment))
             except Rejected as exc:
                 reason = f"upload rejected: {exc}"
-                state.outcome = turn_away(folder, entry, EXIT_REJECTED, reason, assignment)
-                attempts.add(course, replace(row, status="rejected", reason=reason))
+                state.outcome = turn_away(folder, entry, Exit.USAGE, reason, assignment)
+                attempts.add(course, replace(row, status=Status.REJECTED, reason=reason))
                 return state
             if policy.counts == "latest":   # placed before grading: a killed grading can be redone
                 place(course, assignment, student, state.submission, received)
@@ -113,9 +115,9 @@ def receive(course, assignment, student, filename, data) -> Received:
 def turn_away(folder, entry, code, reason, assignment):
     """Log a rejection or refusal (the archive already holds the bytes) and report it."""
     append_json_line(folder / "attempts.jsonl", {
-        "event": "rejected" if code == EXIT_REJECTED else "refused",
+        "event": "rejected" if code == Exit.USAGE else "refused",
         "attempt": entry["attempt"], "archive": entry["archive"], "reason": reason})
-    report = {"assignment": assignment, "status": "rejected", "error": reason}
+    report = {"assignment": assignment, "status": Status.REJECTED, "error": reason}
     return {"code": code, "json": report, "text": f"{assignment}: {reason}"}
 
 

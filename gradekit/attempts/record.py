@@ -18,15 +18,15 @@ import time
 from datetime import datetime
 from typing import NamedTuple
 
+from .states import Status
 from . import table as attempts, gradebook
 from ..errors import Exit
 from ..course.policy import load_policy
-from ..reports.render import to_gradescope, to_text
+from ..reports.render import attempt_tail, to_gradescope, to_text
 from .storage import append_json_line, locked, read_json_lines, write_replace
 from ..submissions.load import Rejected, load_bytes
 from ..submissions.nbgrader_copy import place
 
-EXIT_GRADED, EXIT_REJECTED, EXIT_REFUSED = Exit.DONE, Exit.USAGE, Exit.REFUSED
 MAX_TRIES = 3   # gradings our infrastructure failed before the attempt is marked "error"
 
 
@@ -48,18 +48,18 @@ def grade_attempt(course, assignment, student, number, *, grader, loaded=None,
     if row is None:
         raise AttemptNotFound(f"no attempt {number} of {student!r} for {assignment}")
     finishing = row.unrecorded and not regrade   # shown, not in our books: grade to record
-    if row.status in ("rejected", "refused") or (row.status in attempts.FINAL and not regrade
-                                                 and not finishing):
+    if row.status in (Status.REJECTED, Status.REFUSED) or (row.status in attempts.FINAL
+                                                           and not regrade and not finishing):
         return stored_outcome(row)
     if not finishing:   # the student keeps seeing the grade while it is recorded again
-        attempts.set_status(course, row.key, "grading", count_try=True)
+        attempts.set_status(course, row.key, Status.GRADING, count_try=True)
     data = (course.root / row.archive).read_bytes()
     if loaded is None:
         try:
             loaded = load_bytes(row.filename, data, **course.loading_options(assignment))
         except Rejected as exc:   # the loading rules changed since it was received
             reason = f"upload rejected: {exc}"
-            attempts.set_status(course, row.key, "rejected", reason=reason)
+            attempts.set_status(course, row.key, Status.REJECTED, reason=reason)
             return stored_outcome(attempts.get(course, *row.key))
     loaded_at = time.monotonic()
     try:
@@ -72,7 +72,7 @@ def grade_attempt(course, assignment, student, number, *, grader, loaded=None,
         if last_try or row.tries + 1 >= MAX_TRIES or not getattr(exc, "retry", True):
             give_up(course, row, reason)
         else:
-            attempts.set_status(course, row.key, "queued", reason=reason)
+            attempts.set_status(course, row.key, Status.QUEUED, reason=reason)
         raise
     timing["grade"] = time.monotonic() - loaded_at
     return record(course, row, result, loaded, regrade=regrade, timing=timing)
@@ -89,7 +89,7 @@ def give_up(course, row, reason):
         reason = f"{reason} ({load_policy(course, row.assignment).charges_error(len(earlier))})"
         append_json_line(log, {"event": "error", "attempt": row.number,
                                "archive": row.archive.rsplit("/", 1)[-1], "reason": reason})
-    attempts.set_status(course, row.key, "error", reason=reason)
+    attempts.set_status(course, row.key, Status.ERROR, reason=reason)
 
 
 def record(course, row, result, submission, *, regrade=False, timing) -> dict:
@@ -109,12 +109,10 @@ def record(course, row, result, submission, *, regrade=False, timing) -> dict:
     # report file is written before the last stages end.  "grading": GradingResult.timing.
     report = dict(report, timing={**{k: v for k, v in timing.items() if k != "began"},
                                   "total": done - timing["began"], "grading": result.timing})
-    text = to_text(result) + f"\n\n  attempt {row.number}, archived as {row.archive}"
-    if penalty:
-        text += f"\n  late: {penalty:.2f} points off"
-    if feedback_page:
-        text += f"\n  feedback page: {feedback_page.relative_to(course.root)}"
-    return {"code": EXIT_GRADED, "json": report, "text": text}
+    text = to_text(result) + attempt_tail(
+        row.number, row.archive, penalty,
+        feedback_page.relative_to(course.root) if feedback_page else None)
+    return {"code": Exit.DONE, "json": report, "text": text}
 
 
 class Published(NamedTuple):
@@ -143,7 +141,7 @@ def publish(course, row, result) -> Published:
         report["upload"] = {"student": row.student, "attempt": row.number,
                             "archive": row.archive, "received": row.received,
                             "counts": counts, "late_penalty": penalty}
-        attempts.set_status(course, row.key, "graded", reason=None, score=result.score,
+        attempts.set_status(course, row.key, Status.GRADED, reason=None, score=result.score,
                             max_score=result.max_score, late_penalty=penalty, counts=counts,
                             report=json.dumps(report), recorded=False)
     return Published(report, counts, penalty, policy)
@@ -191,15 +189,15 @@ def beside(course, archive, suffix):
 
 def stored_outcome(row) -> dict:
     """The outcome of an attempt that needs no grading (rejected, refused, graded, error)."""
-    if row.status == "graded":
+    if row.status == Status.GRADED:
         report = row.report_json()
-        return {"code": EXIT_GRADED, "json": report,
+        return {"code": Exit.DONE, "json": report,
                 "text": f"{row.assignment}: {report['score']:.2f} / {report['max_score']:.2f}"
                         f" points (attempt {row.number}, graded before)"}
-    if row.status == "error":
+    if row.status == Status.ERROR:
         raise RuntimeError(row.reason or "grading failed")
-    code = EXIT_REFUSED if row.status == "refused" else EXIT_REJECTED
-    return {"code": code, "json": {"assignment": row.assignment, "status": "rejected",
+    code = Exit.REFUSED if row.status == Status.REFUSED else Exit.USAGE
+    return {"code": code, "json": {"assignment": row.assignment, "status": Status.REJECTED,
                                    "error": row.reason},
             "text": f"{row.assignment}: {row.reason}"}
 

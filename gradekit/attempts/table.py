@@ -15,10 +15,8 @@ from datetime import datetime, timezone
 
 from sqlalchemy import and_, insert, or_, select, update
 
+from .states import FINAL, PENDING, Status   # PENDING, FINAL: importable from here too
 from .database import attempts, engine_for
-
-PENDING = ("queued", "grading")
-FINAL = ("graded", "rejected", "refused", "error")
 
 
 @dataclass
@@ -45,7 +43,7 @@ class Attempt:
     @property
     def unrecorded(self):
         """Graded, and the student sees it, but its recording was cut short (record.py)."""
-        return self.status == "graded" and self.recorded is False
+        return self.status == Status.GRADED and self.recorded is False
 
     @property
     def stage(self):
@@ -113,7 +111,7 @@ def to_grade(course) -> list[Attempt]:
     """Attempts a queue must (still) grade: pending, or graded but unrecorded; oldest first."""
     query = select(attempts).where(or_(
         attempts.c.status.in_(PENDING),
-        and_(attempts.c.status == "graded", attempts.c.recorded.is_(False))))
+        and_(attempts.c.status == Status.GRADED, attempts.c.recorded.is_(False))))
     with engine_for(course).connect() as db:
         return [_row(r) for r in db.execute(
             query.order_by(attempts.c.received, attempts.c.number))]

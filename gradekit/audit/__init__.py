@@ -5,6 +5,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from ..attempts.states import Status
 from ..course.layout import CourseError
 from ..dispatch import grader_for
 from ..grading.library import load_library
@@ -32,7 +33,7 @@ def _release_stub(course, assignment):
 
 def _row(name, result):
     """What every report row holds: status, score and {cell: [got, most]}."""
-    points = {} if result.status != "graded" else {
+    points = {} if result.status != Status.GRADED else {
         cell: [round(got, 4), round(most, 4)] for cell, (got, most) in result.cell_scores().items()}
     return {"file": name, "status": result.status, "error": result.error,
             "score": round(result.score, 4), "max_score": round(result.max_score, 4),
@@ -160,7 +161,7 @@ def run_audit(course, assignment, *, jobs=None, quick=False, limit=None, only=No
     report = {"assignment": assignment, "sandbox": results[0].sandbox, "jobs": jobs,
               "gradings": len(results), "strict": strict,
               # grade cells in the graders' report order, taken from the reference's run
-              "cells": list(dict.fromkeys(cell for r in results if r.status == "graded"
+              "cells": list(dict.fromkeys(cell for r in results if r.status == Status.GRADED
                                           for cell in r.cell_scores())),
               "reference": _row(rel(reference), results[0]),
               "release_stub": _row(rel(stub), results[1]),

@@ -5,8 +5,7 @@ from pathlib import Path
 from ..audit import run_audit
 from ..audit.report import to_json_text, to_text
 from ..course.layout import Course
-
-EXIT_PASSED, EXIT_FAILED = 0, 1
+from ..errors import Exit
 
 
 def main(*, assignment: str, course_root: Path = Path("."), as_json: bool = False,
@@ -22,4 +21,4 @@ def main(*, assignment: str, course_root: Path = Path("."), as_json: bool = Fals
             print(f"gradekit: audit: {problem}", file=sys.stderr)
     else:
         print(to_text(report))
-    return EXIT_PASSED if report["passed"] else EXIT_FAILED
+    return Exit.DONE if report["passed"] else Exit.BROKEN

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from ..attempts.states import Status
 from ..attempts import gradebook
 from ..course.layout import Course, CourseError
 from ..dispatch import grader_for
@@ -19,6 +20,7 @@ from ..course.policy import load_policy
 from ..attempts.storage import write_replace
 from ..attempts.record import write_feedback_page
 from ..attempts.receive import STUDENT_ID
+from ..errors import Exit
 
 
 def submitted_notebooks(course, assignment, student=None):
@@ -58,7 +60,7 @@ def main(*, assignment: str, jobs: int | None = None, student: str | None = None
                disable=not sys.stderr.isatty())
     for index, result in grader_for(course, assignment).grade_many(paths, jobs):
         who = students[index]
-        if result.status == "graded":
+        if result.status == Status.GRADED:
             began = time.monotonic()
             when = submitted_at(paths[index])
             penalty = policy.penalty(when, result.max_score)
@@ -77,7 +79,7 @@ def main(*, assignment: str, jobs: int | None = None, student: str | None = None
         bar.update()
     bar.close()
     print(summary(assignment, rows))
-    return 0 if all(not row[3] for row in rows.values()) else 3
+    return Exit.DONE if all(not row[3] for row in rows.values()) else Exit.OURS
 
 
 def summary(assignment, rows):

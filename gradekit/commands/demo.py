@@ -21,6 +21,7 @@ from ..dispatch import grader_for
 from .export import main as export_main
 from ..grading.library import KINDS, read_example
 from ..course.settings import load_hook, read_toml
+from ..errors import Exit
 
 OUTPUT = "demo_output"
 
@@ -86,7 +87,7 @@ def main(*, course_root: Path) -> int:
         print(f"Feedback pages: {OUTPUT}/course/uploads/<student>/{assignment}/*.html; "
               f"plots: {OUTPUT}/plots/")
     print_service_commands(course, assignments)
-    return 0
+    return Exit.DONE
 
 
 def print_service_commands(course, assignments):

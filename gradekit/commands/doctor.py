@@ -13,9 +13,9 @@ from pathlib import Path
 
 from ..course.layout import Course, CourseError
 from ..attempts.database import configured_url
+from ..errors import Exit
 from .doctor_isolation import check_isolation
 
-EXIT_OK, EXIT_BROKEN = 0, 1
 # the newest Python that .ci/run tests (the oldest is pyproject's requires-python)
 NEWEST_TESTED = (3, 13)
 # imported by graders and nbgrader integration in the trusted process
@@ -257,4 +257,4 @@ def main(*, course_root: Path = Path(".")) -> int:
         found.warn("PATH", "the gradekit command is not on PATH (activate the environment)")
     print("grading will NOT work here: fix the FAIL lines above" if found.broken
           else "grading will work here")
-    return EXIT_BROKEN if found.broken else EXIT_OK
+    return Exit.BROKEN if found.broken else Exit.DONE

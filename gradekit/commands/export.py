@@ -9,6 +9,7 @@ from pathlib import Path
 from ..attempts import table as attempts
 from ..course.layout import Course
 from ..reports.grades_csv import csv_text, rows
+from ..errors import Exit
 
 
 def main(*, assignment: str, to: Path | None = None, course_root: Path = Path(".")) -> int:
@@ -25,4 +26,4 @@ def main(*, assignment: str, to: Path | None = None, course_root: Path = Path(".
               "in the gradebook yet (being recorded now, or left by a lost worker: the "
               "grading service records them again at its start); export again later",
               file=sys.stderr)
-    return 0
+    return Exit.DONE

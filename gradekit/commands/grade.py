@@ -2,11 +2,11 @@
 import sys
 from pathlib import Path
 
+from ..attempts.states import Status
 from ..course.layout import Course
 from ..dispatch import grader_for
 from ..reports.render import to_json_text, to_text
-
-EXIT_GRADED, EXIT_REJECTED = 0, 2
+from ..errors import Exit
 
 
 def main(*, assignment: str, path: Path, as_json: bool = False, course_root: Path = Path(".")) -> int:
@@ -15,7 +15,7 @@ def main(*, assignment: str, path: Path, as_json: bool = False, course_root: Pat
     assignment = course.assignment(assignment)
     result = grader_for(course, assignment).grade_file(path)
     print(to_json_text(result) if as_json else to_text(result))
-    if result.status == "rejected":
+    if result.status == Status.REJECTED:
         print(f"gradekit: rejected: {result.error}", file=sys.stderr)
-        return EXIT_REJECTED
-    return EXIT_GRADED
+        return Exit.USAGE
+    return Exit.DONE

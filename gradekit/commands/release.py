@@ -8,8 +8,8 @@ from pathlib import Path
 
 from ..course.layout import ASSIGNMENT_NAME
 from ..integrations.toolpath import scripts_on_path
+from ..errors import Exit
 
-EXIT_OK, EXIT_ERROR = 0, 2
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 LEAK_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 # Never shipped to students.  nbgrader itself skips caches and checkpoints; *.db covers a
@@ -31,9 +31,9 @@ def main(*, assignment: str, course_root: Path) -> int:
         count = release(assignment, Path(course_root).resolve())
     except ReleaseError as exc:
         print(f"gradekit: error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        return Exit.USAGE
     print(f"gradekit: released {assignment}: {count} files in release/{assignment}, no solutions")
-    return EXIT_OK
+    return Exit.DONE
 
 
 def release(assignment, root):

@@ -18,6 +18,7 @@ from ..course.layout import Course
 from ..dispatch import warm_workers
 from ..dispatch.jobs import job_from_wire
 from ..dispatch.warm_client import is_running, socket_path
+from ..errors import Exit
 
 class _Handler(socketserver.StreamRequestHandler):
     def handle(self):
@@ -44,7 +45,7 @@ def main(*, assignment: str, workers: int | None = None, course_root: Path = Pat
     path.parent.mkdir(mode=0o700, exist_ok=True)
     if is_running(course.root, assignment):
         print(f"gradekit: a server for {assignment} is already running", file=sys.stderr)
-        return 2
+        return Exit.USAGE
     path.unlink(missing_ok=True)
     workers = workers or os.cpu_count() or 1
     with warm_workers.pool(course.root, [assignment], workers) as pool:
@@ -62,5 +63,5 @@ def main(*, assignment: str, workers: int | None = None, course_root: Path = Pat
         finally:
             server.server_close()
             path.unlink(missing_ok=True)
-    return 0
+    return Exit.DONE
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from ..course.layout import Course, CourseError
 from ..similarity import compare
 from ..similarity.sources import load_class
+from ..errors import Exit
 
 TOP = 20
 
@@ -34,7 +35,7 @@ def main(*, assignment: str, files=None, course_root: Path = Path("."), as_json=
         print(json.dumps(report, indent=2))
     else:
         print(to_text(report, len(loaded.documents)))
-    return 0
+    return Exit.DONE
 
 
 def to_text(report, students):

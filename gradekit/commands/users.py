@@ -11,8 +11,7 @@ from pathlib import Path
 from ..attempts.receive import STUDENT_ID
 from ..attempts.users import ROLES, add_user
 from ..course.layout import Course, CourseError
-
-EXIT_BAD_ROSTER = 2
+from ..errors import Exit
 
 
 def main_add(*, user_id: str, role: str = "student", name: str = "",
@@ -22,7 +21,7 @@ def main_add(*, user_id: str, role: str = "student", name: str = "",
     token = add_user(course, user_id, role=role, name=name)
     print(f"gradekit: {role} {user_id} added; their access token (shown only now):")
     print(token)
-    return 0
+    return Exit.DONE
 
 
 def main_import(*, roster: Path, to: Path | None = None, course_root: Path = Path(".")) -> int:
@@ -36,12 +35,12 @@ def main_import(*, roster: Path, to: Path | None = None, course_root: Path = Pat
     if not rows or not {"id", "name", "email"} <= set(rows[0]):
         print(f"gradekit: {roster}: the roster needs the columns id,name,email[,role]",
               file=sys.stderr)
-        return EXIT_BAD_ROSTER
+        return Exit.USAGE
     for line, row in enumerate(rows, start=2):   # check every row before adding any
         if not STUDENT_ID.match(row["id"] or "") or (row.get("role") or "student") not in ROLES:
             print(f"gradekit: {roster}:{line}: bad id {row['id']!r} or role {row.get('role')!r}",
                   file=sys.stderr)
-            return EXIT_BAD_ROSTER
+            return Exit.USAGE
     target = Path(to or Path(roster).with_name("tokens.csv"))
     with open(target, "w", newline="", encoding="utf-8", opener=_private) as handle:
         writer = csv.writer(handle, lineterminator="\n")
@@ -51,7 +50,7 @@ def main_import(*, roster: Path, to: Path | None = None, course_root: Path = Pat
             token = add_user(course, row["id"], role=role, name=row["name"], email=row["email"])
             writer.writerow([row["id"], row["name"], row["email"], role, token])
     print(f"gradekit: {len(rows)} users imported; their tokens are in {target} (keep it private)")
-    return 0
+    return Exit.DONE
 
 
 def _private(path, flags):

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from ..course.layout import Course, CourseError
+from ..errors import Exit
 
 
 def main(*, host: str = "127.0.0.1", port: int = 8000, workers: int | None = None,
@@ -32,4 +33,4 @@ def main(*, host: str = "127.0.0.1", port: int = 8000, workers: int | None = Non
     except SystemExit as exc:   # uvicorn exits when it cannot bind the port
         print(f"gradekit: cannot serve on {host}:{port}", file=sys.stderr)
         return int(exc.code or 1)
-    return 0
+    return Exit.DONE

@@ -25,7 +25,8 @@ import threading
 import time
 from types import SimpleNamespace
 
-from ..errors import NotGradedYet
+from ..attempts.states import Status
+from ..errors import Exit, NotGradedYet
 from .brokerconf import queue_settings
 from .jobs import AttemptJob, GradeJob, Grader, from_wire, job_to_wire
 
@@ -243,12 +244,11 @@ def outcome(row) -> dict:
     """What `gradekit upload` prints for an attempt a worker finished: the BRUTE report
     rebuilt from the stored JSON report (record.py wrote it), or the stored outcome."""
     from ..attempts.record import stored_outcome
-    from ..reports.render import to_text
-    if row.status != "graded":
+    from ..reports.render import attempt_tail, to_text
+    if row.status != Status.GRADED:
         return stored_outcome(row)   # "error" raises RuntimeError (exit 3, no upload used)
     report = row.report_json()
     shown = SimpleNamespace(**dict(report, tests=[SimpleNamespace(**t) for t in report["tests"]]))
-    text = to_text(shown) + f"\n\n  attempt {row.number}, archived as {row.archive}"
-    if report["upload"].get("late_penalty"):
-        text += f"\n  late: {report['upload']['late_penalty']:.2f} points off"
-    return {"code": 0, "json": report, "text": text}
+    text = to_text(shown) + attempt_tail(row.number, row.archive,
+                                         report["upload"].get("late_penalty"))
+    return {"code": Exit.DONE, "json": report, "text": text}

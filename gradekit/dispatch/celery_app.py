@@ -23,6 +23,7 @@ import uuid
 from celery import Celery
 from celery.signals import worker_process_init, worker_ready
 
+from ..attempts.states import Status
 from ..attempts import table as attempts
 from ..course.layout import Course
 from ..attempts.record import MAX_TRIES, give_up
@@ -105,7 +106,7 @@ def run_attempt(task, course, settings, message):
     if lease is None:   # another job grades it now (a duplicate: the sweeper's, Redis')
         log.info("attempt %s is being graded by another worker: duplicate job dropped", key)
         return
-    if row.status == "grading" and row.tries >= MAX_TRIES:
+    if row.status == Status.GRADING and row.tries >= MAX_TRIES:
         # each try was lost (a worker killed, the time limit): a job that keeps killing its
         # worker must not circle for ever
         give_up(course, row, f"grading was interrupted {row.tries} times "
@@ -119,7 +120,7 @@ def run_attempt(task, course, settings, message):
             warm_workers.run(str(course.root), job)
     except RuntimeError as exc:   # ours: record.py set the row to queued (tries left) or error
         row = attempts.get(course, *key)
-        if row is not None and row.status == "queued":
+        if row is not None and row.status == Status.QUEUED:
             leases.queued(key, only_if_free=False)
             log.warning("grading %s failed (%s); again in %.0f s", key, exc,
                         backoff_s(row.tries))

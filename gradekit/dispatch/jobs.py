@@ -9,6 +9,8 @@ import base64
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from ..attempts.states import Status
+
 
 @dataclass(frozen=True)
 class GradeJob:
@@ -134,7 +136,7 @@ class Grader:
         try:
             data = read_upload(path)
         except Rejected as exc:
-            return GradingResult(self.assignment, "rejected", error=str(exc))
+            return GradingResult(self.assignment, Status.REJECTED, error=str(exc))
         return self.grade(Path(path).name, data)
 
     def grade_many(self, paths, jobs=None):

@@ -12,6 +12,7 @@ import threading
 import time
 from concurrent.futures.process import BrokenProcessPool
 
+from ..attempts.states import Status
 from ..attempts import table as attempts
 from . import warm_workers
 from .jobs import AttemptJob
@@ -96,7 +97,7 @@ class LocalQueue:
             self._replace_pool(pool)
             return self.recover()
         row = attempts.get(self.course, *key)
-        if row is not None and row.status == "queued":   # our failure, tries left
+        if row is not None and row.status == Status.QUEUED:   # our failure, tries left
             delay = backoff_s(row.tries)
             log.warning("grading %s failed (%s); again in %.0f s", key, error, delay)
             timer = threading.Timer(delay, self.submit, args=(job,))

@@ -7,6 +7,7 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
+from ..attempts.states import Status
 from ..course.layout import Course
 from .results import GradingResult
 
@@ -27,7 +28,7 @@ def _grade_one(root, assignment, path, limits):
     try:
         return grade_path(Course(root), assignment, path, **limits)
     except RuntimeError as exc:   # infrastructure failure: reported, the batch goes on
-        return GradingResult(assignment, "error", error=str(exc),
+        return GradingResult(assignment, Status.ERROR, error=str(exc),
                              submission={"filename": os.path.basename(str(path))})
 
 

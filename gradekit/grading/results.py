@@ -1,6 +1,7 @@
 """Grading results as plain dataclasses; `to_json` gives the pinned report schema."""
 from dataclasses import asdict, dataclass, field, replace
 
+from ..attempts.states import Status
 from ..reports.render import visible_output
 
 
@@ -22,7 +23,7 @@ class GradingResult:
     """A graded (or rejected) submission, Gradescope-like."""
 
     assignment: str
-    status: str                         # graded | rejected
+    status: str                         # a Status: graded | rejected | error
     score: float = 0.0
     max_score: float = 0.0
     tests: list = field(default_factory=list)
@@ -44,8 +45,8 @@ class GradingResult:
 
     def to_json(self):
         """The pinned JSON report (a rejected input reports status and error only)."""
-        if self.status == "rejected":
-            return {"assignment": self.assignment, "status": "rejected", "error": self.error}
+        if self.status == Status.REJECTED:
+            return {"assignment": self.assignment, "status": Status.REJECTED, "error": self.error}
         # not asdict(self) alone: it deep-copies the artifacts (loss histories of 20,000
         # floats), 50 ms of a warm upload, only for them to be dropped
         report = asdict(replace(self, timing={}, artifacts={}))

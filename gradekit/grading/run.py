@@ -6,6 +6,7 @@ import sys
 import time
 from pathlib import Path
 
+from ..attempts.states import Status
 from ..course.layout import Course
 from ..errors import EngineBug
 from ..sandbox.client import Sandbox
@@ -20,7 +21,7 @@ def grade_path(course: Course, assignment: str, path, **limits) -> GradingResult
     try:
         submission = load_submission(path, **course.loading_options(assignment))
     except Rejected as exc:
-        return GradingResult(assignment, "rejected", error=str(exc))
+        return GradingResult(assignment, Status.REJECTED, error=str(exc))
     return grade_submission(course, assignment, submission, started=started, **limits)
 
 
@@ -31,7 +32,7 @@ def grade_bytes(course: Course, assignment: str, filename: str, data: bytes,
     try:
         submission = load_bytes(filename, data, **course.loading_options(assignment))
     except Rejected as exc:
-        return GradingResult(assignment, "rejected", error=str(exc))
+        return GradingResult(assignment, Status.REJECTED, error=str(exc))
     return grade_submission(course, assignment, submission, started=started, **limits)
 
 
@@ -45,7 +46,7 @@ def grade_submission(course: Course, assignment: str, submission: Submission, *,
     """
     started = started or time.monotonic()
     timing = {"load": time.monotonic() - started}
-    result = GradingResult(assignment, "graded",
+    result = GradingResult(assignment, Status.GRADED,
                            submission={"filename": submission.filename,
                                        "sha256": submission.sha256})
     # SandboxError (a RuntimeError) propagates: the sandbox could not start, not the student's

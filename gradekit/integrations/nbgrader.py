@@ -23,6 +23,7 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor, OverwriteCells
 from traitlets import Bool, Unicode
 
+from ..attempts.states import Status
 from ..course.layout import Course
 from ..dispatch import grader_for
 from ..reports.feedback import pictures
@@ -120,7 +121,7 @@ class SandboxedGrading(NbGraderPreprocessor):
             self.fail_all(nb, "grading infrastructure failed (not your fault; the instructors "
                               "will regrade)")
             return nb, resources
-        if result.status != "graded":
+        if result.status != Status.GRADED:
             self.log.warning("%s of %s rejected: %s", info["notebook"], info["student"],
                              result.error)
             self.fail_all(nb, f"notebook rejected: {result.error}")

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ..attempts.states import Status
 from .render import MARKS, visible_output
 from ..course.settings import load_hook
 from ..attempts.storage import write_replace
@@ -97,7 +98,7 @@ def render_html(result, drawn=()) -> str:
     parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{e(title)}</title>"
              f"<style>{STYLE}</style></head><body><h1>{e(title)}</h1>"]
     submission = result.submission or {}
-    if result.status != "graded":
+    if result.status != Status.GRADED:
         parts.append(f"<p class='error'>Your upload could not be graded: {e(result.error)}</p>")
         return "".join(parts + ["</body></html>"])
     parts.append(f"<p><b>Score: {result.score:.2f} / {result.max_score:.2f} points</b><br>"
@@ -133,6 +134,6 @@ def render_html(result, drawn=()) -> str:
 def write_feedback(result, course, path) -> Path:
     """Draw the pictures and write the page to `path`; returns the path."""
     path = Path(path)
-    drawn = pictures(result, course) if result.status == "graded" else []
+    drawn = pictures(result, course) if result.status == Status.GRADED else []
     write_replace(path, render_html(result, drawn))   # a reader never sees half a page
     return path

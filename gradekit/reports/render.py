@@ -7,6 +7,8 @@ result classes can use the rule too.
 """
 import json
 
+from ..attempts.states import Status
+
 MARKS = {"passed": "PASS", "failed": "FAIL", "error": "ERROR", "timeout": "TIMEOUT"}
 HIDDEN_LINE_CHARS = 200   # a hidden test shows at most this much of its message's first line
 MESSAGE_INDENT = " " * 10   # a test's message, below its line
@@ -38,7 +40,7 @@ def to_json_text(result) -> str:
 
 def to_text(result) -> str:
     """A BRUTE-like report: the total first, then one line per test, then its message."""
-    if result.status == "rejected":
+    if result.status == Status.REJECTED:
         return f"{result.assignment}: upload rejected: {result.error}"
     lines = [f"{result.assignment}: {result.score:.2f} / {result.max_score:.2f} points",
              f"  file {result.submission.get('filename')} "
@@ -52,12 +54,23 @@ def to_text(result) -> str:
     return "\n".join(lines)
 
 
+def attempt_tail(number, archive, penalty=None, feedback_page=None) -> str:
+    """What follows the BRUTE-like report of a recorded attempt: its number and archive, the
+    late penalty (when any) and the feedback page (a path relative to the course, when drawn)."""
+    text = f"\n\n  attempt {number}, archived as {archive}"
+    if penalty:
+        text += f"\n  late: {penalty:.2f} points off"
+    if feedback_page:
+        text += f"\n  feedback page: {feedback_page}"
+    return text
+
+
 def to_gradescope(result) -> dict:
     """Gradescope autograder results.json: hidden tests become visibility 'after_published'."""
     return {
         "score": result.score,
         "execution_time": round(result.duration_s, 3),
-        "output": (f"Sandbox: {result.sandbox}" if result.status == "graded"
+        "output": (f"Sandbox: {result.sandbox}" if result.status == Status.GRADED
                    else f"Rejected: {result.error}"),
         "tests": [{"name": t.name, "score": t.score, "max_score": t.max_score,
                    "status": "passed" if t.status == "passed" else "failed",

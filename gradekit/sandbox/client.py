@@ -11,6 +11,7 @@ import selectors
 import signal
 import time
 
+from ..course.settings import TimeLimits
 from ..errors import SandboxError
 from . import twins
 from .diagnose import why_not_started
@@ -35,8 +36,10 @@ def _codec():
 class Sandbox:
     """One submission's untrusted interpreter; use as a context manager."""
 
-    def __init__(self, units, *, files=None, limits=ResourceLimits(), call_timeout=10.0,
-                 load_timeout=60.0, budget_s=120.0, preload=(), starter=None):
+    # The time limits' defaults are the course's (course.settings.TimeLimits), not restated.
+    def __init__(self, units, *, files=None, limits=ResourceLimits(),
+                 call_timeout=TimeLimits.call_s, load_timeout=TimeLimits.load_s,
+                 budget_s=TimeLimits.budget_s, preload=(), starter=None):
         self.units = list(units)          # [(label, source)] or [submission.Unit]
         self.files = dict(files or {})    # public files the notebook reads (helpers, data)
         self.limits, self.call_timeout = limits, call_timeout

@@ -11,11 +11,12 @@ from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from ..attempts.states import Status
 from ..attempts import table as attempts
-from ..attempts.record import EXIT_REFUSED
 from .auth import bearer_user
 from .intake import assignment_of, read_upload, submit_upload, upload_form
 from .views import attempt_json, grades
+from ..errors import Exit
 
 
 async def post_attempt(request):
@@ -26,12 +27,12 @@ async def post_attempt(request):
     received = await submit_upload(request, assignment, user.id, filename, data)
     url = f"/api/assignments/{assignment}/attempts/{received.number}"
     if received.outcome is not None:   # archived and logged, but not to be graded
-        refused = received.outcome["code"] == EXIT_REFUSED
+        refused = received.outcome["code"] == Exit.REFUSED
         return JSONResponse({"attempt": received.number,
-                             "status": "refused" if refused else "rejected",
+                             "status": Status.REFUSED if refused else Status.REJECTED,
                              "error": received.outcome["json"]["error"], "url": url},
                             429 if refused else 422)
-    return JSONResponse({"attempt": received.number, "status": "queued", "url": url}, 202)
+    return JSONResponse({"attempt": received.number, "status": Status.QUEUED, "url": url}, 202)
 
 
 def get_attempt(request):

@@ -5,6 +5,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from ..attempts.states import Status
 from ..attempts import table as attempts
 from ..dispatch.jobs import AttemptJob
 from ..reports.grades_csv import csv_text, rows as export_rows
@@ -99,17 +100,18 @@ async def regrade(request):
     check_csrf(request, form)
     course, queue = request.app.state.course, request.app.state.queue
     if form.get("all"):
-        rows = attempts.listing(course, assignment, status=("graded", "error"))
+        rows = attempts.listing(course, assignment, status=(Status.GRADED, Status.ERROR))
     else:
         row = attempts.get(course, assignment, str(form.get("student", "")),
                            int(form.get("attempt", "0") or 0))
-        if row is None or row.status not in ("graded", "error"):
+        if row is None or row.status not in (Status.GRADED, Status.ERROR):
             raise HTTPException(404, "no graded attempt to regrade")
         rows = [row]
 
     def requeue():
         for row in rows:
-            if attempts.set_status(course, row.key, "queued", only_from=("graded", "error")):
+            if attempts.set_status(course, row.key, Status.QUEUED,
+                                   only_from=(Status.GRADED, Status.ERROR)):
                 queue.submit(AttemptJob(*row.key, regrade=True))
 
     await run_in_threadpool(requeue)

@@ -4,6 +4,7 @@ from datetime import datetime, timezone
 from starlette.exceptions import HTTPException
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse
 
+from ..attempts.states import Status
 from ..attempts import table as attempts
 from ..attempts.record import beside
 from .auth import csrf_token, session_user
@@ -64,7 +65,7 @@ def feedback_path(request, row):
 
 def plots_pending(request, row) -> bool:
     """Graded moments ago, and its feedback page is still being drawn?"""
-    if row.status != "graded" or feedback_path(request, row).is_file():
+    if row.status != Status.GRADED or feedback_path(request, row).is_file():
         return False
     try:
         graded = datetime.fromisoformat(row.updated)
@@ -79,7 +80,7 @@ def attempt_feedback(request, student=None):
     page = feedback_path(request, row)
     if plots_pending(request, row):   # our static text: it may reload itself
         return HTMLResponse(DRAWING, 202, headers={"Retry-After": "1"})
-    if row.status != "graded" or not page.is_file():
+    if row.status != Status.GRADED or not page.is_file():
         raise HTTPException(404, "no feedback page (yet)")
     return FileResponse(page, media_type="text/html",
                         headers={"Content-Security-Policy": FEEDBACK_POLICY})

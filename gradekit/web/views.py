@@ -1,6 +1,7 @@
 """What the pages and the JSON API show, computed once for both from the attempts table."""
 from datetime import datetime
 
+from ..attempts.states import Status
 from ..attempts import table as attempts
 from ..course.policy import load_policy
 
@@ -13,10 +14,10 @@ def attempt_json(row) -> dict:
     answer = {"attempt": row.number, "status": row.status, "filename": row.filename,
               "received": row.received,
               "url": f"/api/assignments/{row.assignment}/attempts/{row.number}"}
-    if row.status == "graded":
+    if row.status == Status.GRADED:
         report = row.report_json()
         answer.update({key: report[key] for key in PUBLIC_REPORT_KEYS if key in report})
-    elif row.status in ("rejected", "refused", "error"):
+    elif row.status in (Status.REJECTED, Status.REFUSED, Status.ERROR):
         answer["error"] = row.reason
     return answer
 
@@ -29,7 +30,7 @@ def uploads_used(rows, policy) -> int:
 
 def counted(rows, policy):
     """The attempt that counts among one student's rows (record.counts_now's rule), or None."""
-    graded = [r for r in rows if r.status == "graded" and r.counts]
+    graded = [r for r in rows if r.status == Status.GRADED and r.counts]
     if not graded:
         return None
     if policy.counts == "best":
@@ -69,7 +70,7 @@ def grades(course, assignment) -> list:
                          datetime.fromisoformat(best.received) > policy.deadline),
             "attempts": len(rows), "uploads_used": uploads_used(rows, policy),
             "pending": sum(r.status in attempts.PENDING for r in rows),
-            "errors": sum(r.status == "error" for r in rows),
+            "errors": sum(r.status == Status.ERROR for r in rows),
             "last_upload": rows[-1].received})
     return table
 
@@ -78,7 +79,7 @@ def pass_rates(course, assignment) -> list:
     """(test name, fraction of counted attempts that passed it), in the graders' order."""
     policy = load_policy(course, assignment)
     by_student = {}
-    for row in attempts.listing(course, assignment, status=("graded",)):
+    for row in attempts.listing(course, assignment, status=(Status.GRADED,)):
         by_student.setdefault(row.student, []).append(row)
     passed, seen, order = {}, {}, []
     for rows in by_student.values():
