@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Grading speed at deadline scale (issue 5): stock nbgrader against gradekit, in one run.
+"""Grading speed at deadline scale: stock nbgrader against gradekit, in one run.
 
     python benchmarks/grading_speed.py [--quick] [--out FILE] [--json FILE]
 

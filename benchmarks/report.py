@@ -1,5 +1,5 @@
 """Render measure.py's JSON as docs/performance.md's tables: the table, where the time goes,
-the targets of issue 5.
+the first speed targets.
 
     python benchmarks/report.py FIGURES.json
 """
@@ -17,7 +17,7 @@ TARGET_COLD_FRACTION = 1 / 3      # cold `gradekit grade` <= 1/3 of stock, one n
 TARGET_WARM_OVERHEAD_S = 0.3
 TARGET_BATCH_SPEEDUP = 6.0        # --jobs 2 batch throughput >= 6x stock
 TARGET_SANDBOX_MB = 400
-# issue 13
+# the later targets: checks at the same time, a lean cold path
 TARGET_COLD_SPEEDUP = {"api": 3.0, "solved": 4.0}   # cold `gradekit grade` vs stock, one notebook
 TARGET_UPLOAD_OVER_LONGEST_S = 0.15   # warm upload of the solved notebook - its longest check
 TARGET_BATCH_S_PER_NOTEBOOK = 2.2     # warm batch of 40, --jobs 2 (the throughput before)
@@ -92,7 +92,7 @@ def header_lines(figures):
     busy = max(loads) > (info["nproc"] or 1)
     kinds = ", ".join(f"{count} {kind}" for kind, count in figures["batch"]["kinds"].items())
     return [
-        "# gradekit grading speed (issues 5 and 13)", "", f"- date: {info['date']}",
+        "# gradekit grading speed", "", f"- date: {info['date']}",
         f"- machine: {info['nproc']} cores, {info['cpu']}, Linux {info['kernel']}, Python "
         f"{info['python']}; nbgrader {figures['nbgrader']} stock = its default preprocessors "
         "(Execute runs the notebook in a Jupyter kernel)",
@@ -173,7 +173,7 @@ def memory_lines(figures):
 
 
 def target_lines(figures):
-    lines, verdict = ["Targets of issue 5 (earlier, for comparison):"], lambda ok: "PASS" if ok else "MISS"
+    lines, verdict = ["First targets (for comparison):"], lambda ok: "PASS" if ok else "MISS"
     for student in figures["single"]:
         cold, stock = (median(seconds(figures, f"{k}:{student}")) for k in ("cold_one", "stock_one"))
         if cold and stock:

@@ -1,4 +1,4 @@
-"""Upload to report on the warm workers, one upload at a time on an idle machine: issue 13's
+"""Upload to report on the warm workers, one upload at a time on an idle machine: the
 target is at most the longest single check + 0.15 s.
 
     python benchmarks/report_latency.py [--uploads K] [--workers N] [--json FILE]

@@ -1,4 +1,4 @@
-"""The targets of issue 13 (checks at the same time, a lean cold path), met or missed by how
+"""The speed targets (checks at the same time, a lean cold path), met or missed by how
 much, and the figures that choose the policy for parallel checks (report.py prints them)."""
 import statistics
 
@@ -109,7 +109,7 @@ def policy_lines(figures):
 
 
 def issue13_lines(figures):
-    lines = ["Targets (issue 13):"]
+    lines = ["Targets:"]
     for part in (cold_lines, upload_line, batch_lines, overhead_lines):
         lines += part(figures)
     policy = policy_lines(figures)

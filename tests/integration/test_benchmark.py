@@ -1,4 +1,4 @@
-"""benchmarks/grading_speed.py (issue 5): it runs end to end and prints every row.
+"""benchmarks/grading_speed.py: it runs end to end and prints every row.
 
 Timings are never asserted: the benchmark reports them, the suite only checks that it works.
 """
@@ -33,7 +33,7 @@ QUICK_ROWS = [
 ]
 TARGETS = ["cold `gradekit grade` <= 1/3 of stock", "warm overhead <= 0.3 s",
            "batch of 4 with --jobs 2 >= 6x stock throughput", "peak sandbox memory <= 400 MB",
-           # issue 13
+           # the later targets
            "cold `gradekit grade`, API-only notebook", "warm `gradekit upload` of the solved",
            "warm batch of 4 with --jobs 2, the engine's policy",
            "warm batch of 4 with --jobs 2, always 2 groups of checks",
@@ -136,7 +136,7 @@ def test_quick_benchmark_prints_every_row(tmp_path):
                   "- cold grading of the API-only notebook", "- batch of 4: the gradings sum to",
                   "- warm upload of the stub, ", "Time breakdown of one cold grading",
                   "timing['sandbox_start']", "test_gradients::", "Where the batch's time goes",
-                  "Where an upload's time goes", "Targets (issue 13):",
+                  "Where an upload's time goes", "Targets:",
                   "Policy for parallel checks", "- warm batch of 4, s / notebook: policy"):
         assert piece in text, piece
     assert "FAILED" not in text

@@ -1,5 +1,5 @@
 """Grading on Celery workers through a real Redis broker, the course database in a real
-PostgreSQL (issue 12): the fault tests.  Each scenario runs once; uploads are the reference
+PostgreSQL: the fault tests.  Each scenario runs once; uploads are the reference
 (10/10, seconds of training) or the release stub (0/10, graded in a fraction of a second)."""
 import contextlib
 import json

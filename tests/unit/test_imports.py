@@ -1,4 +1,4 @@
-"""No import circles in the gradekit package (issue 10, item 4).
+"""No import circles in the gradekit package.
 
 Every `import` and `from ... import` statement counts, also those inside functions (a lazy
 import hides a circle from Python, not from the reader).  Relative imports are resolved;

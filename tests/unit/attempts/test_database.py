@@ -5,7 +5,7 @@ from gradekit.attempts import table as attempts
 from gradekit.course.layout import Course
 from gradekit.attempts.database import database_url, engine_for
 
-# gk_attempts as gradekit created it before the `recorded` column (issue 13)
+# gk_attempts as gradekit created it before the `recorded` column
 OLD_ATTEMPTS = """CREATE TABLE gk_attempts (
     id INTEGER PRIMARY KEY, assignment VARCHAR(64) NOT NULL, student VARCHAR(80) NOT NULL,
     number INTEGER NOT NULL, filename VARCHAR(255) NOT NULL, archive VARCHAR(512) NOT NULL,

@@ -1,4 +1,4 @@
-"""The grading seam (issue 10, item 4): grader_for picks the transport, nothing else does.
+"""The grading seam: grader_for picks the transport, nothing else does.
 
 A fake warm server on the assignment's socket stands in for `gradekit serve` here (the real
 one is tested in test_warm.py): it records the jobs it gets and answers as told.

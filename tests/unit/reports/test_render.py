@@ -1,4 +1,4 @@
-"""The rendering rules (issue 10, item 7): one report line, one hidden-output rule, everywhere."""
+"""The rendering rules: one report line, one hidden-output rule, everywhere."""
 import json
 
 import pytest
