@@ -7,6 +7,7 @@ holds a lock file and retries on "database is locked" (nbgrader's own commands d
 our lock), so simultaneous uploads and batch workers never lose a grade.
 """
 import random
+import tempfile
 import time
 import warnings
 
@@ -42,9 +43,12 @@ def ensure_assignment(course, assignment):
             return
         except MissingEntry:
             pass
-    # writes release/ byte-identical to the committed one
+    # nbgrader adds the assignment and its grade cells as it generates the student version;
+    # that goes to a scratch folder, since --force first deletes the release folder that
+    # students and other processes may be reading at this moment
     from ..commands.release import run_nbgrader
-    run_nbgrader(assignment, course.root)
+    with tempfile.TemporaryDirectory(prefix="gradekit-release-") as scratch:
+        run_nbgrader(assignment, course.root, release_dir=scratch)
 
 
 def ensure_assignment_locked(course, assignment):

@@ -90,13 +90,16 @@ def check_metadata(name, nb):
                                    f"has {points!r}")
 
 
-def run_nbgrader(assignment, root):
-    """nbgrader generate_assignment --force in a child process, its log kept out of sight."""
+def run_nbgrader(assignment, root, release_dir=None):
+    """nbgrader generate_assignment --force in a child process, its log kept out of sight;
+    the student version goes to release_dir when given (else the course's release/)."""
     # A child process: nbgrader reads nbgrader_config.py from its cwd and keeps global
     # traitlets state, which must not leak between releases of different course roots.
     scripts_on_path()
+    elsewhere = [f"--CourseDirectory.release_directory={release_dir}"] if release_dir else []
     done = subprocess.run(
-        [sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force"],
+        [sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force",
+         *elsewhere],
         cwd=root, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         # nbgrader logs a traceback and then generic ERROR lines: the exception line of the
