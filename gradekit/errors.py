@@ -33,7 +33,7 @@ for long: the reference must get full marks (`gradekit audit`).
 
 "error" attempts (OurFailure) never cost points; the first few of one student on one
 assignment use no upload either (policy.Policy.free_errors), later ones do, so that errors
-cannot buy unlimited uploads (policy.Policy.uploads_used).
+cannot buy unlimited uploads (course.policy.Policy.uploads_used).
 """
 import enum
 

@@ -134,7 +134,7 @@ def publish(course, row, result) -> Published:
     penalty = policy.penalty(datetime.fromisoformat(row.received), result.max_score)
     report = result.to_json()
     with locked(folder / ".lock"):
-        counts = counts_now(folder, policy, row.number, result.score - penalty)
+        counts = policy.replaces(counted(folder), row.number, result.score - penalty)
         if counts:
             write_replace(folder / "counted.json", json.dumps(
                 {"attempt": row.number, "score": result.score - penalty}))
@@ -208,17 +208,6 @@ def counted(folder) -> dict | None:
         return json.loads((folder / "counted.json").read_text())
     except FileNotFoundError:
         return None
-
-
-def counts_now(folder, policy, attempt, score):
-    """Does this attempt replace the counted one (latest: newer attempt; best: higher score)?
-    The counted attempt itself, recorded again, still counts."""
-    current = counted(folder)
-    if current is None or current["attempt"] == attempt:
-        return True
-    if policy.counts == "best":
-        return score > current["score"]
-    return attempt > current["attempt"]
 
 
 def write_feedback_page(result, course, path):

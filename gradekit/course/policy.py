@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from ..attempts.states import Status
 from .layout import CourseError
 from .settings import SettingsError, read_toml
 
@@ -38,6 +39,31 @@ class Policy:
             used.append(outcome != "refused" and (outcome != "error" or
                                                   errors > self.free_errors))
         return used
+
+    def uploads_spent(self, outcomes) -> int:
+        """How many of a student's attempts (outcomes oldest first) used up an upload."""
+        return sum(self.uploads_used(outcomes))
+
+    def rank(self, attempt: int, score: float):
+        """The order in which attempts compete to count: the highest rank counts.  Latest:
+        the newer attempt; best: the higher score after penalty, the earlier one on a tie."""
+        return (score, -attempt) if self.counts == "best" else attempt
+
+    def replaces(self, current, attempt: int, score: float) -> bool:
+        """Does attempt (number, score after penalty) take the place of `current`, the
+        counted {"attempt", "score"} or None?  The counted attempt itself, recorded again,
+        still counts."""
+        if current is None or current["attempt"] == attempt:
+            return True
+        return self.rank(attempt, score) > self.rank(current["attempt"], current["score"])
+
+    def counted(self, rows):
+        """The attempt that counts among one student's attempt rows (graded ones that were
+        published as counting), or None."""
+        graded = [r for r in rows if r.status == Status.GRADED and r.counts]
+        if not graded:
+            return None
+        return max(graded, key=lambda r: self.rank(r.number, r.score - (r.late_penalty or 0)))
 
     def charges_error(self, earlier_errors: int) -> str:
         """What a student is told of one more "error" attempt after `earlier_errors`."""

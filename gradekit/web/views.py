@@ -22,28 +22,12 @@ def attempt_json(row) -> dict:
     return answer
 
 
-def uploads_used(rows, policy) -> int:
-    """How many of one student's attempts (oldest first) used up an upload (the policy's
-    rule: refused ones and the first few our infrastructure failed to grade do not)."""
-    return sum(policy.uploads_used([r.status for r in rows]))
-
-
-def counted(rows, policy):
-    """The attempt that counts among one student's rows (record.counts_now's rule), or None."""
-    graded = [r for r in rows if r.status == Status.GRADED and r.counts]
-    if not graded:
-        return None
-    if policy.counts == "best":
-        return max(graded, key=lambda r: (r.score - (r.late_penalty or 0), -r.number))
-    return max(graded, key=lambda r: r.number)
-
-
 def assignment_summary(course, assignment, student) -> dict:
     """A student's view of one assignment: deadline, counted points, uploads used and left."""
     policy = load_policy(course, assignment)
     rows = attempts.listing(course, assignment, student)
-    used = uploads_used(rows, policy)
-    best = counted(rows, policy)
+    used = policy.uploads_spent([r.status for r in rows])
+    best = policy.counted(rows)
     return {"name": assignment, "deadline": _when(policy.deadline), "attempts": rows,
             "counted": best, "points": best.score - (best.late_penalty or 0) if best else None,
             "max_score": best.max_score if best else None, "used": used,
@@ -59,7 +43,7 @@ def grades(course, assignment) -> list:
         by_student.setdefault(row.student, []).append(row)
     table = []
     for student, rows in sorted(by_student.items()):
-        best = counted(rows, policy)
+        best = policy.counted(rows)
         table.append({
             "student": student,
             "score": round(best.score - (best.late_penalty or 0), 4) if best else None,
@@ -68,7 +52,8 @@ def grades(course, assignment) -> list:
             "late_penalty": best.late_penalty if best else None,
             "late": bool(best and policy.deadline and
                          datetime.fromisoformat(best.received) > policy.deadline),
-            "attempts": len(rows), "uploads_used": uploads_used(rows, policy),
+            "attempts": len(rows),
+            "uploads_used": policy.uploads_spent([r.status for r in rows]),
             "pending": sum(r.status in attempts.PENDING for r in rows),
             "errors": sum(r.status == Status.ERROR for r in rows),
             "last_upload": rows[-1].received})
@@ -83,7 +68,7 @@ def pass_rates(course, assignment) -> list:
         by_student.setdefault(row.student, []).append(row)
     passed, seen, order = {}, {}, []
     for rows in by_student.values():
-        best = counted(rows, policy)
+        best = policy.counted(rows)
         for test in (best.report_json()["tests"] if best else []):
             if test["name"] not in seen:
                 order.append(test["name"])
