@@ -23,7 +23,7 @@ def compare(assignment, documents, starter_fps=frozenset(), *, top=None, behavio
     cells and evidence (None: every pair); the others, unless they score CLUSTER_SCORE or
     more, have "cells": [] and "evidence": [] (the evidence of every pair of a large class
     is far larger than anyone reads)."""
-    comparison = Comparison(documents, starter_fps)
+    comparison = Comparison(documents, starter_fps, behaviour)
     ranked = comparison.ranked()
     pairs = []
     for rank, (score, i, j) in enumerate(ranked if top is None else ranked[:top]):

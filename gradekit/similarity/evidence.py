@@ -1,8 +1,9 @@
 """What made a pair score high, in words an instructor can show: shared passages with their
 cells and lines, free-text answers written alike, and identical unusual grading failures."""
 
+from .behaviour import unusual
+
 SHOWN_MATCHES = 4        # passages named per pair
-RARE_FAILURE_SHARE = 0.05   # a failure at most this share of the class has is unusual
 QUOTE = 90               # characters of a quoted answer or failure
 
 
@@ -34,7 +35,7 @@ def describe(comparison, i, j, matched, behaviour=None):
             f"what most of the class writes alike left out) is also in {b}; "
             f"{100 * shared / comparison.totals[j]:.0f} % of {b}'s is in {a}")
         only_them = sum(1 for h in comparison.kept[i] & comparison.kept[j]
-                        if comparison.weight[h] >= comparison.pair_only_weight)
+                        if comparison.holders[h] == 2)
         if only_them:
             sentences.append(f"{only_them} shared fingerprints that no other submission has")
     sentences += one_function(comparison, i, j, matched)
@@ -55,7 +56,7 @@ def describe(comparison, i, j, matched, behaviour=None):
             sentences.append(f"{alike} free-text answer in {first['cell']} and "
                              f"{second['cell']}: \"{quote(text_a)}\"")
     if behaviour:
-        sentences += same_failures(comparison.ids, behaviour, a, b)
+        sentences += same_failures(comparison, behaviour, i, j)
     return sentences
 
 
@@ -80,16 +81,19 @@ def one_function(comparison, i, j, matched):
             f"alike, and {others} about as alike to them"]
 
 
-def same_failures(ids, behaviour, a, b):
-    """Identical failures of the graders' tests that few others in the class have."""
+def same_failures(comparison, behaviour, i, j):
+    """Identical failures of the graders' tests that few others in the class have, and
+    how much they raised the pair's score."""
+    a, b = comparison.ids[i], comparison.ids[j]
     common = behaviour.get(a, set()) & behaviour.get(b, set())
     if not common:
         return []
-    most = max(2, RARE_FAILURE_SHARE * len(ids))
-    sentences = []
-    for test, output in sorted(common):
-        others = sum(1 for s in ids if (test, output) in behaviour.get(s, set()))
-        if others <= most:
-            sentences.append(f"the same failure of {test} ({others} of {len(ids)} students "
-                             f"have it): \"{quote(output)}\"")
+    rare = unusual(behaviour, comparison.ids)
+    sentences = [f"the same failure of {test} ({rare[test, output]} of "
+                 f"{len(comparison.ids)} students have it): \"{quote(output)}\""
+                 for test, output in sorted(common) if (test, output) in rare]
+    code, score = comparison.code[i, j], comparison.scores[i, j]
+    if sentences and round(score, 2) > round(code, 2):
+        sentences.insert(0, f"the same unusual failures of the graders' tests raise the "
+                            f"score from {code:.2f} (the code alone) to {score:.2f}")
     return sentences

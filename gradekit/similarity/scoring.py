@@ -2,66 +2,87 @@
 
 A fingerprint counts only if it is not the release's and not shared by most of the class
 (code everyone writes alike, such as a one-line formula, proves nothing); a kept fingerprint
-weighs log(1 + N / df), N students of which df have it, so what only two students share
-weighs most.  A document's weight is the sum over its kept fingerprints; a pair scores the
+weighs log(1 + N / df), N authors of which df have it, so what only two share weighs most.  A document's weight is the sum over its kept fingerprints; a pair scores the
 weight they share over the smaller document's weight (see _denominators): 1.0 for
 identical documents, 0 when all they share is the starter.  Fingerprints are compared as
 sets per document, so the order of cells and functions does not matter.
 
-One function copied into work of one's own is diluted by the rest of the notebook, so a
-pair scores at least FUNCTION_SHARE times its best function match: the two functions'
-shared weight over the geometric mean of theirs, scaled down for functions lighter than
-FUNCTION_FLOOR of a typical document (a copied one-liner proves little) and for forms
-others in the class wrote too: down to RARITY_FLOOR of it as log(1 + N / (2 + others)) /
-log(1 + N / 2) falls, others being how many more functions match either one about as well
-(a solution many converge on honestly is weaker evidence; the same function in only these
-two is the strongest).
-Documents that copied a whole notebook (scoring COPIED or more) are not counted as others.
+A whole notebook and its copies (pairs scoring COPIED or more) are one author: weights
+count authors, not documents, so a form a student shared with the copies of their own
+notebook still weighs as theirs alone.  A pair scores at least what its best function match
+says (functions.py: one function copied into work of one's own), then more when the two
+share unusual failures of the graders' tests (behaviour.py).
 """
 import math
 from collections import defaultdict
 
 import numpy as np
 from scipy import sparse
+from scipy.sparse.csgraph import connected_components
+
+from .behaviour import lift
+from .functions import function_matches
 
 MIN_COMMON = 4        # a fingerprint in fewer documents is never class boilerplate
-COMMON_SHARE = 0.5    # ... and in more than this share of them always is
+COMMON_SHARE = 0.7    # ... and in more than this share of them always is
 SMALL_SHARE = 0.5     # of the median document's weight: the least a score is divided by
-FUNCTION_SHARE = 0.7  # a pair scores at least this times its best function match
-FUNCTION_FLOOR = 0.15  # share of the median document's weight a function match needs
-RARITY_FLOOR = 0.5    # a long function many others wrote alike still counts this much
-SUPPORT_MARGIN = 0.1  # others matching a function this close to a pair's match share its form
 HISTOGRAM_BINS = 20   # of a histogram of scores: bins 0.05 wide
-COPIED = 0.8          # a document this alike to another as a whole copied it (see _support)
+COPIED = 0.8          # a document this alike to another as a whole copied it
 
 
 class Comparison:
-    """All pairs of `documents` ({student id: document}, see documents.py)."""
+    """All pairs of `documents` ({student id: document}, see documents.py); behaviour:
+    {student id: {(test, output)}} of failed tests, or None.
 
-    def __init__(self, documents, starter_fps=frozenset()):
+    scores (N, N): what the pairs are ranked by; code (N, N): the same from the code and
+    answers alone; carried: the pairs their best function match carries (functions.py);
+    failures: {(i, j): [(test, output)]} the unusual failures pairs share (behaviour.py).
+    """
+
+    def __init__(self, documents, starter_fps=frozenset(), behaviour=None):
         self.ids = sorted(documents)
         self.documents = documents
         starter_fps = set(starter_fps)
         sets = [{fp[0] for region in documents[i]["regions"] for fp in region["fps"]}
                 - starter_fps for i in self.ids]
-        df = defaultdict(int)
+        n = len(self.ids)
+        self.holders = defaultdict(int)   # how many documents have each fingerprint
         for fps in sets:
             for h in fps:
+                self.holders[h] += 1
+        self.family = np.arange(n)
+        whole = self._weigh(sets)
+        copied = whole >= COPIED
+        np.fill_diagonal(copied, False)
+        if copied.any():   # weigh again, counting each family of copies as one author
+            self.family = connected_components(sparse.csr_matrix(copied), directed=False)[1]
+            whole = self._weigh(sets)
+        function, self.carried = function_matches(self, whole)
+        self.code = np.minimum(np.maximum(whole, function), 1.0)
+        np.fill_diagonal(self.code, 1.0)
+        self.scores, self.failures = lift(self.code, self.ids, behaviour)
+        self._cell_weights, self._places = {}, {}
+
+    def _weigh(self, sets):
+        """Weigh the fingerprints by how many families have each (see the module's
+        docstring); sets weight, kept, totals, median and shared, and returns the
+        (N, N) whole-document scores."""
+        owned = defaultdict(set)
+        for family, fps in zip(self.family, sets):
+            owned[family] |= fps
+        df = defaultdict(int)
+        for fps in owned.values():
+            for h in fps:
                 df[h] += 1
-        n = len(self.ids)
+        n = len(owned)
         common = max(MIN_COMMON, COMMON_SHARE * n)
         self.weight = {h: math.log(1 + n / d) for h, d in df.items() if d <= common}
-        self.pair_only_weight = math.log(1 + n / 2) - 1e-9   # held by two documents only
-        self.common = {h for h, d in df.items() if d > common}
         self.kept = [{h for h in fps if h in self.weight} for fps in sets]
         self.totals = np.array([sum(self.weight[h] for h in fps) for fps in self.kept])
         self.median = float(np.median(self.totals)) if n else 0.0
         self.shared = self._shared_weights()
         with np.errstate(divide="ignore", invalid="ignore"):
-            whole = np.nan_to_num(self.shared / self._denominators())
-        self.scores = np.minimum(np.maximum(whole, self._function_matches(whole)), 1.0)
-        np.fill_diagonal(self.scores, 1.0)
-        self._cell_weights, self._places = {}, {}
+            return np.nan_to_num(self.shared / self._denominators())
 
     def _denominators(self):
         """(N, N): what a pair's shared weight is divided by: the smaller document's
@@ -73,7 +94,7 @@ class Comparison:
         floor = np.minimum(SMALL_SHARE * self.median, larger)
         return np.maximum(smaller, floor)
 
-    def _shared(self, sets):
+    def shared_weights(self, sets):
         """Sparse (len(sets), len(sets)): the weight of the kept fingerprints each pair of
         fingerprint sets has in common."""
         column = {h: c for c, h in enumerate(self.weight)}
@@ -88,44 +109,7 @@ class Comparison:
 
     def _shared_weights(self):
         """(N, N) array: the weight of the fingerprints each pair has in common."""
-        return self._shared(self.kept).toarray()
-
-    def _function_matches(self, whole):
-        """(N, N) array: FUNCTION_SHARE times each pair's best function match, a match
-        counting as much as the function is long and as few others have it (see
-        _support).  Where that is more than the pair's whole score, self.carried keeps
-        {(i, j): (region of i, region of j, match, others)} for the evidence."""
-        owners, places, sets = [], [], []
-        for row, student in enumerate(self.ids):
-            for number, region in enumerate(self.documents[student]["regions"]):
-                fps = {fp[0] for fp in region["fps"]} & self.kept[row]
-                if region["kind"] == "code" and region["name"] and fps:
-                    owners.append(row)
-                    places.append(number)
-                    sets.append(fps)
-        n = len(self.ids)
-        best, self.carried = np.zeros((n, n)), {}
-        if not sets:
-            return best
-        owners = np.array(owners)
-        totals = np.array([sum(self.weight[h] for h in fps) for fps in sets])
-        shared = self._shared(sets).tocoo()
-        other = owners[shared.row] != owners[shared.col]
-        rows, cols, weight = shared.row[other], shared.col[other], shared.data[other]
-        match = weight / np.sqrt(totals[rows] * totals[cols])
-        # a document that copied a whole notebook says nothing on how common a form is
-        pool = whole[owners[rows], owners[cols]] < COPIED
-        support = np.minimum(_support(rows, match, pool), _support(cols, match, pool))
-        rarity = RARITY_FLOOR + (1 - RARITY_FLOOR) * np.log1p(n / (2 + support)) \
-            / math.log1p(n / 2)
-        length = np.minimum(1.0, weight / (FUNCTION_FLOOR * self.median))
-        value = FUNCTION_SHARE * match * length * rarity
-        a, b = owners[rows], owners[cols]
-        np.maximum.at(best, (a, b), value)
-        for k in sorted(np.flatnonzero(value > whole[a, b]), key=value.__getitem__):
-            self.carried[int(a[k]), int(b[k])] = (places[rows[k]], places[cols[k]],
-                                                  float(match[k]), int(support[k]))
-        return best
+        return self.shared_weights(self.kept).toarray()
 
     def score(self, i, j) -> float:
         """The score of documents i and j (indices into ids), in [0, 1]."""
@@ -211,18 +195,6 @@ def histogram(scores, bins=HISTOGRAM_BINS):
     counts = np.bincount(np.minimum(np.floor(scaled).astype(int), bins - 1), minlength=bins)
     return [{"low": round(k / bins, 4), "high": round((k + 1) / bins, 4),
              "count": int(counts[k])} for k in range(bins)]
-
-
-def _support(rows, match, pool):
-    """For each function match (function rows[k] with another, match[k], every match
-    listed from both sides): how many other functions match rows[k] at least about as
-    well (within SUPPORT_MARGIN), counting only the matches in `pool` (a boolean mask),
-    the partner left out: 0 when no one else wrote that function so, many when it is a
-    common form."""
-    order = np.sort(rows[pool] + 0.5 * (1.0 - match[pool]))   # by row, best match first
-    threshold = rows + 0.5 * (1.0 - np.maximum(match - SUPPORT_MARGIN, 0.0))
-    starts = np.searchsorted(order, rows.astype(float), side="left")
-    return np.maximum(np.searchsorted(order, threshold, side="right") - starts - pool, 0)
 
 
 def clusters(ids, pairs, threshold):

@@ -113,7 +113,8 @@ class Comparisons:
 
 
 def build(key, loaded, sources) -> ClassView:
-    comparison = Comparison(loaded.documents, loaded.starter.fingerprints())
+    comparison = Comparison(loaded.documents, loaded.starter.fingerprints(),
+                            loaded.behaviour)
     ranked = [(score, comparison.ids[i], comparison.ids[j])
               for score, i, j in comparison.ranked()]
     scores = comparison.scores[np.triu_indices(len(comparison.ids), 1)]

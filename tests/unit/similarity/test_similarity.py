@@ -357,3 +357,36 @@ def test_histogram_bins_every_pairs_score(course, class_files):
     assert histogram([0.0, 0.05, 1.0], bins=2) == [{"low": 0.0, "high": 0.5, "count": 2},
                                                    {"low": 0.5, "high": 1.0, "count": 1}]
     assert histogram([0.15])[3] == {"low": 0.15, "high": 0.2, "count": 1}   # not 0.1-0.15
+
+
+def test_the_same_unusual_failures_raise_a_pair_whose_code_is_alike(course, class_files):
+    """Behavioural evidence adds to what the code shows, never much, never alone."""
+    from gradekit.similarity import Comparison, compare, load_document
+    from gradekit.similarity.sources import starter_of
+    starter = starter_of(course, "ML06")
+    documents = {path.stem: load_document(path.name, path.read_bytes(), starter)
+                 for path in class_files}
+    odd = ("test_gradients", "dW1[0, 2] = 0.4137, expected 0.2069")
+    behaviour = {student: {("test_train", "loss did not fall below 0.1")}   # the whole
+                 for student in documents}                                  # class's slip
+    behaviour["momentum"] |= {odd}
+    behaviour["online_sgd"] |= {odd}
+    behaviour["release_a"] |= {("test_loss", "loss(...) = 7.0")}   # starter code alone:
+    behaviour["release_b"] |= {("test_loss", "loss(...) = 7.0")}   # nothing to raise
+    code = Comparison(documents, starter.fingerprints())
+    lifted = Comparison(documents, starter.fingerprints(), behaviour)
+    ids = code.ids
+    pair = ids.index("momentum"), ids.index("online_sgd")
+    before, after = code.score(*pair), lifted.score(*pair)
+    assert 0 < before < after <= before + 0.15
+    releases = ids.index("release_a"), ids.index("release_b")
+    assert lifted.score(*releases) == 0.0
+    changed = {(i, j) for i in range(len(ids)) for j in range(i + 1, len(ids))
+               if lifted.score(i, j) != code.score(i, j)}
+    assert changed == {tuple(sorted(pair))}   # a failure everyone has lifts no one
+    report = compare("ML06", documents, starter.fingerprints(), behaviour=behaviour)
+    evidence = next(p["evidence"] for p in report["pairs"]
+                    if {p["a"], p["b"]} == {"momentum", "online_sgd"})
+    assert f"raise the score from {before:.2f} (the code alone) to {after:.2f}" \
+        in " ".join(evidence)
+    assert any("the same failure of test_gradients (2 of 10 students" in s for s in evidence)

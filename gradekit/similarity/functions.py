@@ -1,0 +1,79 @@
+"""One function copied into work of one's own: the best function match of every pair.
+
+Such a copy is diluted by the rest of the notebook, so a pair scores at least
+FUNCTION_SHARE times its best function match: the two functions' shared weight over the
+geometric mean of theirs, cubed (only near-identity of a function is telling: two
+functions 80 % alike are often one formula written alike), scaled down for functions
+lighter than FUNCTION_FLOOR of a typical document (a copied one-liner proves little) and
+for forms others in the class wrote too: down to RARITY_FLOOR of it as
+log(1 + F / (2 + others)) / log(1 + F / 2) falls, F authors in the class, others being how
+many more authors have a function matching either one about as well (a solution many
+converge on honestly is weaker evidence; the same function in only these two is the
+strongest).  A whole notebook and its copies are one author (scoring.Comparison.family).
+"""
+import math
+
+import numpy as np
+
+FUNCTION_SHARE = 0.7  # a pair scores at least this times its best function match
+FUNCTION_FLOOR = 0.15  # share of the median document's weight a function match needs
+RARITY_FLOOR = 0.5    # a long function many others wrote alike still counts this much
+SUPPORT_MARGIN = 0.1  # others matching a function this close to a pair's match share its form
+NEAR_IDENTITY = 3     # the power of a function match
+
+
+def function_matches(comparison, whole):
+    """((N, N) array, carried): FUNCTION_SHARE times each pair's best function match of
+    `comparison` (a scoring.Comparison being built), and {(i, j): (region of i, region of
+    j, match, others)} where that is more than the pair's `whole` score (N, N), for the
+    evidence (both ways round)."""
+    owners, places, sets = [], [], []
+    for row, student in enumerate(comparison.ids):
+        for number, region in enumerate(comparison.documents[student]["regions"]):
+            fps = {fp[0] for fp in region["fps"]} & comparison.kept[row]
+            if region["kind"] == "code" and region["name"] and fps:
+                owners.append(row)
+                places.append(number)
+                sets.append(fps)
+    n = len(comparison.ids)
+    best, carried = np.zeros((n, n)), {}
+    if not sets:
+        return best, carried
+    owners = np.array(owners)
+    totals = np.array([sum(comparison.weight[h] for h in fps) for fps in sets])
+    shared = comparison.shared_weights(sets).tocoo()
+    other = owners[shared.row] != owners[shared.col]
+    rows, cols, weight = shared.row[other], shared.col[other], shared.data[other]
+    match = np.minimum(weight / np.sqrt(totals[rows] * totals[cols]), 1.0)
+    # a whole notebook's copies are one author: they say nothing on how common a form is
+    families = comparison.family[owners]
+    pool = families[rows] != families[cols]
+    support = np.minimum(_support(rows, families[cols], match, pool),
+                         _support(cols, families[rows], match, pool))
+    authors = len(set(comparison.family))
+    rarity = RARITY_FLOOR + (1 - RARITY_FLOOR) * np.log1p(authors / (2 + support)) \
+        / math.log1p(authors / 2)
+    length = np.minimum(1.0, weight / (FUNCTION_FLOOR * comparison.median))
+    value = FUNCTION_SHARE * match ** NEAR_IDENTITY * length * rarity
+    a, b = owners[rows], owners[cols]
+    np.maximum.at(best, (a, b), value)
+    for k in sorted(np.flatnonzero(value > whole[a, b]), key=value.__getitem__):
+        carried[int(a[k]), int(b[k])] = (places[rows[k]], places[cols[k]],
+                                         float(match[k]), int(support[k]))
+    return best, carried
+
+
+def _support(rows, partners, match, pool):
+    """For each function match (function rows[k] with a function of family partners[k],
+    match[k], every match listed from both sides): how many other families have a function
+    matching rows[k] at least about as well (within SUPPORT_MARGIN), counting only the
+    matches in `pool` (a boolean mask), the partner's family left out: 0 when no one else
+    wrote that function so, many when it is a common form."""
+    order = np.lexsort((-match[pool], partners[pool], rows[pool]))
+    row, family = rows[pool][order], partners[pool][order]
+    best = np.ones(len(row), bool)   # each row's best match with each family
+    best[1:] = (row[1:] != row[:-1]) | (family[1:] != family[:-1])
+    keys = np.sort(row[best] + 0.5 * (1.0 - match[pool][order][best]))
+    threshold = rows + 0.5 * (1.0 - np.maximum(match - SUPPORT_MARGIN, 0.0))
+    starts = np.searchsorted(keys, rows.astype(float), side="left")
+    return np.maximum(np.searchsorted(keys, threshold, side="right") - starts - pool, 0)
