@@ -1,11 +1,13 @@
 """Similarity of students' submissions: who may have copied from whom, with evidence.
 
-documents.py turns each file into fingerprinted regions (tokens.py normalises the code,
-fingerprints.py winnows it), scoring.py weighs what pairs share, evidence.py says it in
-words.  sources.load_class loads a class (counted attempts or given files); `compare` is
-the whole run: the pinned JSON of `gradekit similarity --json`; `side_by_side` is what a
-page showing two notebooks needs; `histogram` bins scores (Comparison.histogram: of every
-pair) for a page showing where the class's honest pairs lie.
+documents.py turns each file into fingerprinted regions (regions.py cuts the code into
+functions, tokens.py normalises it, fingerprints.py winnows it), scoring.py weighs what
+pairs share (functions.py: one function copied; behaviour.py: the same unusual failures),
+evidence.py says it in words.  sources.load_class loads a class (counted attempts or given
+files); `compare` is the whole run: the pinned JSON of `gradekit similarity --json`;
+`side_by_side` is what a page showing two notebooks needs; `histogram` bins scores
+(Comparison.histogram: of every pair) for a page showing where the class's honest pairs
+lie.
 """
 from .documents import Starter, load_document
 from .evidence import describe

@@ -14,7 +14,8 @@ from pathlib import Path
 from ..attempts.storage import write_replace
 from ..submissions.load import load_bytes
 from .fingerprints import fingerprints, stable_hash, statement_fingerprints
-from .tokens import Context, cell_regions, parse_cell, statement_keys
+from .parsing import Context, parse_cell
+from .regions import cell_regions, statement_keys
 
 VERSION = "3"         # of the normalisation: a new one invalidates every cached document
 TEXT_K = 5            # words per fingerprint of a free-text answer

@@ -2,9 +2,10 @@
 
 A fingerprint counts only if it is not the release's and not shared by most of the class
 (code everyone writes alike, such as a one-line formula, proves nothing); a kept fingerprint
-weighs log(1 + N / df), N authors of which df have it, so what only two share weighs most.  A document's weight is the sum over its kept fingerprints; a pair scores the
-weight they share over the smaller document's weight (see _denominators): 1.0 for
-identical documents, 0 when all they share is the starter.  Fingerprints are compared as
+weighs log(1 + N / df), N authors of which df have it, so what only two share weighs most.
+A document's weight is the sum over its kept fingerprints; a pair scores the weight they
+share over the smaller document's weight (see _denominators): 1.0 for identical
+documents, 0 when all they share is the starter.  Fingerprints are compared as
 sets per document, so the order of cells and functions does not matter.
 
 A whole notebook and its copies (pairs scoring COPIED or more) are one author: weights

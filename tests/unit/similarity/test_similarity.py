@@ -193,7 +193,7 @@ def test_one_function_copied_counts_as_much_as_few_others_wrote_it(course, cours
 
 def test_a_counting_while_is_its_for_loop_even_with_dead_code_between():
     from gradekit.similarity.parsing import parse_cell
-    from gradekit.similarity.tokens import cell_regions
+    from gradekit.similarity.regions import cell_regions
 
     def tokens(source):
         return [r.tokens for r in cell_regions("cell", parse_cell(source))]
