@@ -75,10 +75,10 @@ def one_function(comparison, i, j, matched):
     if not others:
         others = "no other submission has a function"
     else:
-        others = f"{others} functions of other submissions are" if others > 1 else \
-            "1 function of another submission is"
+        others = f"{others} other students have functions" if others > 1 else \
+            "1 other student has a function"
     return [f"the score rests on one function: {first} and {second} are {100 * match:.0f} % "
-            f"alike, and {others} about as alike to them"]
+            f"alike, and {others} as alike to them"]
 
 
 def same_failures(comparison, behaviour, i, j):

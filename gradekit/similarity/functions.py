@@ -1,32 +1,36 @@
 """One function copied into work of one's own: the best function match of every pair.
 
-Such a copy is diluted by the rest of the notebook, so a pair scores at least
-FUNCTION_SHARE times its best function match: the two functions' shared weight over the
-geometric mean of theirs, cubed (only near-identity of a function is telling: two
-functions 80 % alike are often one formula written alike), scaled down for functions
-lighter than FUNCTION_FLOOR of a typical document (a copied one-liner proves little) and
-for forms others in the class wrote too: down to RARITY_FLOOR of it as
-log(1 + F / (2 + others)) / log(1 + F / 2) falls, F authors in the class, others being how
-many more authors have a function matching either one about as well (a solution many
-converge on honestly is weaker evidence; the same function in only these two is the
-strongest).  A whole notebook and its copies are one author (scoring.Comparison.family).
+Such a copy is diluted by the rest of the notebook, so a pair scores at least its best
+function match times FUNCTION_SHARE plus REST_SHARE times the pair's whole score (of two
+pairs that share one function alike, the one whose notebooks are otherwise more alike
+comes first).  A match is the two functions' shared weight over the geometric mean of
+theirs, cubed (only near-identity of a function is telling: two functions 80 % alike are
+often one formula written alike), scaled down for functions lighter than FUNCTION_FLOOR
+of a typical document (a copied one-liner proves little) and for forms others in the class
+wrote too: down to RARITY_FLOOR of it as log(1 + F / (2 + others)) / log(1 + F / 2)
+falls, F authors in the class, others being how many more authors have a function
+matching either one as well, within SUPPORT_MARGIN (a solution many converge on honestly
+is weaker evidence; the same function in only these two is the strongest, even when
+others wrote one a line or two apart).  A whole notebook and its copies are one author
+(scoring.Comparison.family).
 """
 import math
 
 import numpy as np
 
-FUNCTION_SHARE = 0.7  # a pair scores at least this times its best function match
+FUNCTION_SHARE = 0.65  # a pair scores at least this times its best function match
+REST_SHARE = 0.1      # ... plus this times that match times the pair's whole score
 FUNCTION_FLOOR = 0.15  # share of the median document's weight a function match needs
 RARITY_FLOOR = 0.5    # a long function many others wrote alike still counts this much
-SUPPORT_MARGIN = 0.1  # others matching a function this close to a pair's match share its form
+SUPPORT_MARGIN = 0.02  # others matching a function this close to a pair's match share its form
 NEAR_IDENTITY = 3     # the power of a function match
 
 
 def function_matches(comparison, whole):
-    """((N, N) array, carried): FUNCTION_SHARE times each pair's best function match of
-    `comparison` (a scoring.Comparison being built), and {(i, j): (region of i, region of
-    j, match, others)} where that is more than the pair's `whole` score (N, N), for the
-    evidence (both ways round)."""
+    """((N, N) array, carried): what each pair's best function match says (see the
+    module's docstring) of `comparison` (a scoring.Comparison being built), and
+    {(i, j): (region of i, region of j, match, others)} where that is more than the
+    pair's `whole` score (N, N), for the evidence (both ways round)."""
     owners, places, sets = [], [], []
     for row, student in enumerate(comparison.ids):
         for number, region in enumerate(comparison.documents[student]["regions"]):
@@ -54,8 +58,9 @@ def function_matches(comparison, whole):
     rarity = RARITY_FLOOR + (1 - RARITY_FLOOR) * np.log1p(authors / (2 + support)) \
         / math.log1p(authors / 2)
     length = np.minimum(1.0, weight / (FUNCTION_FLOOR * comparison.median))
-    value = FUNCTION_SHARE * match ** NEAR_IDENTITY * length * rarity
     a, b = owners[rows], owners[cols]
+    evidence = match ** NEAR_IDENTITY * length * rarity
+    value = evidence * (FUNCTION_SHARE + REST_SHARE * whole[a, b])
     np.maximum.at(best, (a, b), value)
     for k in sorted(np.flatnonzero(value > whole[a, b]), key=value.__getitem__):
         carried[int(a[k]), int(b[k])] = (places[rows[k]], places[cols[k]],

@@ -390,3 +390,35 @@ def test_the_same_unusual_failures_raise_a_pair_whose_code_is_alike(course, clas
     assert f"raise the score from {before:.2f} (the code alone) to {after:.2f}" \
         in " ".join(evidence)
     assert any("the same failure of test_gradients (2 of 10 students" in s for s in evidence)
+
+
+def test_a_notebooks_own_copies_do_not_make_its_functions_common(course, course_root,
+                                                                 class_files, tmp_path):
+    """Copies of a whole notebook are one author: a function copied from it stays rare."""
+    from gradekit.similarity import Comparison, load_document
+    from gradekit.similarity.sources import starter_of
+    starter = starter_of(course, "ML06")
+    source = solution_cells(course_root / "graders/ML06/variants/pure_python_loops.py")
+    own = solution_cells(course_root / "graders/ML06/variants/column_vectors.py")
+    copier = notebook(course, dict(own, gradients=rename_locals(source["gradients"])),
+                      tmp_path / "copier.ipynb")
+    twins = [notebook(course, {grade_id: text + "\n" * k for grade_id, text in source.items()},
+                      tmp_path / f"twin_{k}.ipynb") for k in (1, 2)]
+
+    def score(files):
+        documents = {p.stem: load_document(p.name, p.read_bytes(), starter) for p in files}
+        comparison = Comparison(documents, starter.fingerprints())
+        ids = comparison.ids
+        return comparison, comparison.score(ids.index("copier"), ids.index("pure_python_loops"))
+
+    _, alone = score(class_files + [copier])
+    comparison, with_twins = score(class_files + [copier] + twins)
+    ids = comparison.ids
+    assert comparison.score(ids.index("twin_1"), ids.index("pure_python_loops")) == 1.0
+    assert alone > 0.5 and with_twins >= alone - 0.02
+    # ... while other authors writing that function alike make it a common form
+    _, others = score(class_files + [copier] + [
+        notebook(course, dict(solution_cells(course_root / f"graders/ML06/variants/{v}.py"),
+                              gradients=rename_locals(source["gradients"])),
+                 tmp_path / f"also_{v}.ipynb") for v in ("float32", "inplace_updates")])
+    assert others < alone - 0.05
