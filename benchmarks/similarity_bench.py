@@ -1,6 +1,7 @@
 """How well `gradekit similarity` tells copies from independent work, and how fast it is.
 
-    python benchmarks/similarity_bench.py [--students 40] [--copies 5] [--speed 500] [--seed 0]
+    python benchmarks/similarity_bench.py [--students 40] [--copies 5] [--speed 500]
+                                          [--seed 0 [1 2 ...]]
 
 Builds a class of independent ML06 notebooks (benchmarks/similarity_solutions.py: styles
 the tests never saw) and copies of some of them disguised at growing levels, each level
@@ -12,7 +13,8 @@ Per level: ROC-AUC of copied pairs against independent pairs and precision among
 pairs (as many as there are copies), for gradekit and for copydetect (release as
 boilerplate; skipped with a message when it is not installed).  Then the speed of the
 command on --speed notebooks, cold and with its cache.  Raw figures go to
-benchmarks/results/similarity.json.
+benchmarks/results/similarity.json (the first seed's at the top, the others' under
+"other_seeds").
 """
 import argparse
 import json
@@ -186,41 +188,53 @@ def main():
     parser.add_argument("--students", type=int, default=40)
     parser.add_argument("--copies", type=int, default=5, help="copies per level")
     parser.add_argument("--speed", type=int, default=500, help="notebooks timed (0: skip)")
-    parser.add_argument("--seed", type=int, default=0,
-                        help="another class and other copies (docs/performance.md's table: 0)")
+    parser.add_argument("--seed", type=int, nargs="+", default=[0],
+                        help="other classes and other copies, one table each "
+                             "(docs/performance.md's table: 0; its level 6-7 lines: 0 1 2)")
     args = parser.parse_args()
     course = Course(ROOT)
     release = (ROOT / "release" / "ML06" / "ML06.ipynb").read_text()
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        independent, positives = build_class(folder, release, args.students, args.copies,
-                                             args.seed)
-        began = time.perf_counter()
-        ours = evaluate(gradekit_scores(folder, course), independent, positives)
-        ours_s = time.perf_counter() - began
-        theirs_scores = copydetect_scores(folder, release)
-        theirs = evaluate(theirs_scores, independent, positives) if theirs_scores else None
-    print(f"{args.students} independent notebooks, {args.copies} copies per level, seed "
-          f"{args.seed} (gradekit {ours_s:.1f} s)")
-    print(f"{'level':<26}{'gradekit AUC':>13}{'top-k':>7}{'gap':>7}"
-          f"{'copydetect AUC':>16}{'top-k':>7}{'gap':>7}")
-    for level, name in LEVELS.items():
-        line = f"{level} {name:<24}" + columns(ours[level], 13)
-        print(line + (columns(theirs[level], 16) if theirs else f"{'-':>16}"))
-    print("top-k: share of copies among the top pairs (as many as there are copies); gap: "
-          "lowest copy's score minus highest independent pair's (> 0: all copies on top)")
+    by_seed = {seed: run_seed(args, course, release, seed) for seed in args.seed}
     times = speed(course, release, args.speed) if args.speed else None
     if times:
         print(f"speed, {args.speed} notebooks, all pairs, one core: cold {times['cold']} s "
               f"({times['cold_cpu']} s CPU), with the cache {times['warm']} s "
               f"({times['warm_cpu']} s CPU); top 20 with the cache {times['top20_warm']} s "
               f"({times['top20_warm_cpu']} s CPU)")
+    first = args.seed[0]
     results = ROOT / "benchmarks" / "results"
     results.mkdir(exist_ok=True)
     (results / "similarity.json").write_text(json.dumps({
-        "students": args.students, "copies_per_level": args.copies, "seed": args.seed,
-        "gradekit": ours,
-        "copydetect": theirs, "speed_notebooks": args.speed, "speed_s": times}, indent=2))
+        "students": args.students, "copies_per_level": args.copies, "seed": first,
+        **by_seed[first],
+        "other_seeds": {str(seed): rows for seed, rows in by_seed.items() if seed != first},
+        "speed_notebooks": args.speed, "speed_s": times}, indent=2))
+
+
+def run_seed(args, course, release, seed):
+    """{"gradekit": rows, "copydetect": rows or None} of one class (see evaluate), printed
+    as a table."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        independent, positives = build_class(folder, release, args.students, args.copies,
+                                             seed)
+        began = time.perf_counter()
+        ours = evaluate(gradekit_scores(folder, course), independent, positives)
+        ours_s = time.perf_counter() - began
+        theirs_scores = copydetect_scores(folder, release)
+        theirs = evaluate(theirs_scores, independent, positives) if theirs_scores else None
+    print(f"{args.students} independent notebooks, {args.copies} copies per level, seed "
+          f"{seed} (gradekit {ours_s:.1f} s)")
+    print(f"{'level':<26}{'gradekit AUC':>13}{'top-k':>7}{'gap':>7}"
+          f"{'copydetect AUC':>16}{'top-k':>7}{'gap':>7}  ranks of copies (gradekit)")
+    for level, name in LEVELS.items():
+        line = f"{level} {name:<24}" + columns(ours[level], 13)
+        line += columns(theirs[level], 16) if theirs else f"{'-':>30}"
+        print(f"{line}  {ours[level]['ranks']}")
+    print("top-k: share of copies among the top pairs (as many as there are copies); gap: "
+          "lowest copy's score minus highest independent pair's (> 0: all copies on top); "
+          "ranks: 1 + independent pairs scoring at least as high")
+    return {"gradekit": ours, "copydetect": theirs}
 
 
 if __name__ == "__main__":
