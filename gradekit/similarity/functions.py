@@ -5,9 +5,9 @@ function match times FUNCTION_SHARE plus REST_SHARE times the pair's whole score
 pairs that share one function alike, the one whose notebooks are otherwise more alike
 comes first).  A match is the two functions' shared weight over the geometric mean of
 theirs, cubed (only near-identity of a function is telling: two functions 80 % alike are
-often one formula written alike), scaled down for functions lighter than FUNCTION_FLOOR
-of a typical document (a copied one-liner proves little) and for forms others in the class
-wrote too: down to RARITY_FLOOR of it as log(1 + F / (2 + others)) / log(1 + F / 2)
+often one formula written alike), scaled down for matches shorter than FUNCTION_FLOOR of a
+typical document's fingerprints (a copied one-liner proves little; length is counted, not
+weighed, as how rare a form is comes next) and for forms others in the class wrote too: down to RARITY_FLOOR of it as log(1 + F / (2 + others)) / log(1 + F / 2)
 falls, F authors in the class, others being how many more authors have a function
 matching either one as well, within SUPPORT_MARGIN (a solution many converge on honestly
 is weaker evidence; the same function in only these two is the strongest, even when
@@ -20,7 +20,7 @@ import numpy as np
 
 FUNCTION_SHARE = 0.65  # a pair scores at least this times its best function match
 REST_SHARE = 0.1      # ... plus this times that match times the pair's whole score
-FUNCTION_FLOOR = 0.15  # share of the median document's weight a function match needs
+FUNCTION_FLOOR = 0.1  # share of the median document's fingerprints a match needs
 RARITY_FLOOR = 0.5    # a long function many others wrote alike still counts this much
 SUPPORT_MARGIN = 0.02  # others matching a function this close to a pair's match share its form
 NEAR_IDENTITY = 3     # the power of a function match
@@ -45,9 +45,15 @@ def function_matches(comparison, whole):
         return best, carried
     owners = np.array(owners)
     totals = np.array([sum(comparison.weight[h] for h in fps) for fps in sets])
-    shared = comparison.shared_weights(sets).tocoo()
+    # the same pairs of functions in the same order (weights are positive)
+    shared, counts = (comparison.shared_weights(sets, counted).tocsr()
+                      for counted in (False, True))
+    shared.sort_indices()
+    counts.sort_indices()
+    shared, count = shared.tocoo(), counts.tocoo().data
     other = owners[shared.row] != owners[shared.col]
-    rows, cols, weight = shared.row[other], shared.col[other], shared.data[other]
+    rows, cols, weight, count = shared.row[other], shared.col[other], shared.data[other], \
+        count[other]
     match = np.minimum(weight / np.sqrt(totals[rows] * totals[cols]), 1.0)
     # a whole notebook's copies are one author: they say nothing on how common a form is
     families = comparison.family[owners]
@@ -57,7 +63,8 @@ def function_matches(comparison, whole):
     authors = len(set(comparison.family))
     rarity = RARITY_FLOOR + (1 - RARITY_FLOOR) * np.log1p(authors / (2 + support)) \
         / math.log1p(authors / 2)
-    length = np.minimum(1.0, weight / (FUNCTION_FLOOR * comparison.median))
+    typical = np.median([len(fps) for fps in comparison.kept])
+    length = np.minimum(1.0, count / (FUNCTION_FLOOR * typical))
     a, b = owners[rows], owners[cols]
     evidence = match ** NEAR_IDENTITY * length * rarity
     value = evidence * (FUNCTION_SHARE + REST_SHARE * whole[a, b])

@@ -95,17 +95,19 @@ class Comparison:
         floor = np.minimum(SMALL_SHARE * self.median, larger)
         return np.maximum(smaller, floor)
 
-    def shared_weights(self, sets):
+    def shared_weights(self, sets, counted=False):
         """Sparse (len(sets), len(sets)): the weight of the kept fingerprints each pair of
-        fingerprint sets has in common."""
+        fingerprint sets has in common (counted: how many they are)."""
         column = {h: c for c, h in enumerate(self.weight)}
         rows, cols = [], []
         for row, fps in enumerate(sets):
             rows += [row] * len(fps)
             cols += [column[h] for h in fps]
-        weights = np.fromiter(self.weight.values(), float, len(column))
         matrix = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)),
                                    shape=(len(sets), len(column)))
+        if counted:
+            return matrix @ matrix.T
+        weights = np.fromiter(self.weight.values(), float, len(column))
         return matrix.multiply(weights).tocsr() @ matrix.T
 
     def _shared_weights(self):
