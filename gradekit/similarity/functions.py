@@ -5,13 +5,15 @@ function match times FUNCTION_SHARE plus REST_SHARE times the pair's whole score
 pairs that share one function alike, the one whose notebooks are otherwise more alike
 comes first).  A match is the two functions' shared weight over the geometric mean of
 theirs, cubed (only near-identity of a function is telling: two functions 80 % alike are
-often one formula written alike), scaled down for matches shorter than FUNCTION_FLOOR of a
-typical document's fingerprints (a copied one-liner proves little; length is counted, not
-weighed, as how rare a form is comes next) and for forms others in the class wrote too: down to RARITY_FLOOR of it as log(1 + F / (2 + others)) / log(1 + F / 2)
-falls, F authors in the class, others being how many more authors have a function
-matching either one as well, within SUPPORT_MARGIN (a solution many converge on honestly
-is weaker evidence; the same function in only these two is the strongest, even when
-others wrote one a line or two apart).  A whole notebook and its copies are one author
+often one formula written alike), scaled down for matches of fewer than MATCH_LENGTH
+fingerprints, as the square of their share of it (a short formula, a loss or a model's
+constructor call, is often written alike by students who never met; length is counted,
+not weighed, as how rare a form is comes next), and for forms others in the class wrote
+too: down to RARITY_FLOOR of it as log(1 + F / (2 + others)) / log(1 + F / 2) falls, F
+authors in the class, others being how many more authors have a function matching either
+one as well, within SUPPORT_MARGIN (a solution many converge on honestly is weaker
+evidence; the same function in only these two is the strongest, even when others wrote
+one a line or two apart).  A whole notebook and its copies are one author
 (scoring.Comparison.family).
 """
 import math
@@ -20,7 +22,7 @@ import numpy as np
 
 FUNCTION_SHARE = 0.65  # a pair scores at least this times its best function match
 REST_SHARE = 0.1      # ... plus this times that match times the pair's whole score
-FUNCTION_FLOOR = 0.1  # share of the median document's fingerprints a match needs
+MATCH_LENGTH = 30     # shared fingerprints (about a dozen lines) a match needs to count fully
 RARITY_FLOOR = 0.5    # a long function many others wrote alike still counts this much
 SUPPORT_MARGIN = 0.02  # others matching a function this close to a pair's match share its form
 NEAR_IDENTITY = 3     # the power of a function match
@@ -63,8 +65,7 @@ def function_matches(comparison, whole):
     authors = len(set(comparison.family))
     rarity = RARITY_FLOOR + (1 - RARITY_FLOOR) * np.log1p(authors / (2 + support)) \
         / math.log1p(authors / 2)
-    typical = np.median([len(fps) for fps in comparison.kept])
-    length = np.minimum(1.0, count / (FUNCTION_FLOOR * typical))
+    length = np.minimum(1.0, count / MATCH_LENGTH) ** 2
     a, b = owners[rows], owners[cols]
     evidence = match ** NEAR_IDENTITY * length * rarity
     value = evidence * (FUNCTION_SHARE + REST_SHARE * whole[a, b])

@@ -422,3 +422,27 @@ def test_a_notebooks_own_copies_do_not_make_its_functions_common(course, course_
                               gradients=rename_locals(source["gradients"])),
                  tmp_path / f"also_{v}.ipynb") for v in ("float32", "inplace_updates")])
     assert others < alone - 0.05
+
+
+def test_short_functions_written_alike_stay_low(course, course_root, tmp_path):
+    """The reference's sigmoid, loss and MLPClassifier call in two otherwise independent
+    notebooks (and no other): short forms students converge on, not a copy."""
+    from gradekit.similarity import Comparison, load_document
+    from gradekit.similarity.sources import starter_of
+    starter = starter_of(course, "ML06")
+    reference = solution_cells(course_root / "reference/ML06/mlp.py")
+    short = {name: reference[name] for name in ("sigmoid", "loss", "make_mlp_221")}
+
+    def score(alike):
+        documents = {}
+        for variant in VARIANTS:
+            cells = solution_cells(course_root / f"graders/ML06/variants/{variant}.py")
+            path = notebook(course, dict(cells, **short) if variant in alike else cells,
+                            tmp_path / f"{variant}.ipynb")
+            documents[variant] = load_document(path.name, path.read_bytes(), starter)
+        comparison = Comparison(documents, starter.fingerprints())
+        ids = comparison.ids
+        return comparison.score(ids.index("momentum"), ids.index("online_sgd"))
+
+    apart, alike = score(()), score(("momentum", "online_sgd"))
+    assert alike < 0.4 and alike - apart < 0.2, (apart, alike)
