@@ -29,19 +29,16 @@ def unusual(behaviour, ids):
 
 
 def lift(code, ids, behaviour):
-    """(scores (N, N), {(i, j): [(test, output), ...]}): the `code` scores (N, N) of the
-    students `ids` raised where a pair shares unusual failures, and those failures (both
-    ways round).  Each shared failure counts log(1 + N / holders) / log(1 + N / 2) (1 when
-    only these two have it); strength = 1 - 2 ** -(their sum)."""
-    scores, shared = code.copy(), {}
+    """(N, N): the `code` scores (N, N) of the students `ids`, raised where a pair shares
+    unusual failures.  Each shared failure counts log(1 + N / holders) / log(1 + N / 2) (1
+    when only these two have it); strength = 1 - 2 ** -(their sum)."""
+    scores = code.copy()
     if not behaviour:
-        return scores, shared
+        return scores
     rare = unusual(behaviour, ids)
-    holders = {}
-    for failure in rare:
-        holders[failure] = [k for k, s in enumerate(ids) if failure in behaviour.get(s, ())]
     pairs = {}
-    for failure, owners in holders.items():
+    for failure in rare:
+        owners = [k for k, s in enumerate(ids) if failure in behaviour.get(s, ())]
         for x, i in enumerate(owners):
             for j in owners[x + 1:]:
                 pairs.setdefault((i, j), []).append(failure)
@@ -51,5 +48,4 @@ def lift(code, ids, behaviour):
         strength = 1 - 2 ** -weight
         value = code[i, j] + BEHAVIOUR_LIFT * strength * min(code[i, j], 1 - code[i, j])
         scores[i, j] = scores[j, i] = value
-        shared[i, j] = shared[j, i] = sorted(failures)
-    return np.minimum(scores, 1.0), shared
+    return np.minimum(scores, 1.0)

@@ -35,9 +35,9 @@ class Comparison:
     """All pairs of `documents` ({student id: document}, see documents.py); behaviour:
     {student id: {(test, output)}} of failed tests, or None.
 
-    scores (N, N): what the pairs are ranked by; code (N, N): the same from the code and
-    answers alone; carried: the pairs their best function match carries (functions.py);
-    failures: {(i, j): [(test, output)]} the unusual failures pairs share (behaviour.py).
+    scores (N, N): what the pairs are ranked by (behaviour.py may raise them); code (N, N):
+    the same from the code and answers alone; carried: the pairs their best function match
+    carries (functions.py).
     """
 
     def __init__(self, documents, starter_fps=frozenset(), behaviour=None):
@@ -61,7 +61,7 @@ class Comparison:
         function, self.carried = function_matches(self, whole)
         self.code = np.minimum(np.maximum(whole, function), 1.0)
         np.fill_diagonal(self.code, 1.0)
-        self.scores, self.failures = lift(self.code, self.ids, behaviour)
+        self.scores = lift(self.code, self.ids, behaviour)
         self._cell_weights, self._places = {}, {}
 
     def _weigh(self, sets):
