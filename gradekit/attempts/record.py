@@ -21,6 +21,7 @@ from typing import NamedTuple
 from .states import Status
 from . import table as attempts, gradebook
 from ..errors import Exit
+from ..manual import ledger
 from ..course.policy import load_policy
 from ..reports.render import attempt_tail, to_gradescope, to_text
 from .storage import append_json_line, locked, read_json_lines, write_replace
@@ -160,6 +161,8 @@ def write_books(course, row, result, submission, published, *, regrade=False, ti
         if published.counts and (counted(folder) or {}).get("attempt") == row.number:
             gradebook.record(course, row.assignment, row.student, result, timestamp=received,
                              penalty=published.penalty)
+            # human grades apply to this attempt only where its answers are the graded ones
+            ledger.sync_recorded(course, row.assignment, row.student)
             if published.policy.counts == "best":
                 place(course, row.assignment, row.student, submission, received)
     step, timing["gradebook"] = time.monotonic(), time.monotonic() - step
