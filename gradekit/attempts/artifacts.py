@@ -19,16 +19,22 @@ MAX_BYTES = 4_000_000
 
 
 def write(path, artifacts: dict) -> None:
-    """Write {"artifacts": encoded, "dropped": [names left out to stay under MAX_BYTES]}."""
-    encoded = {name: json.dumps(encode_arrays(value)) for name, value in artifacts.items()}
-    dropped = []
+    """Write {"artifacts": encoded, "dropped": [names left out: not plain JSON numbers, or
+    over MAX_BYTES]}; never fails the recording over the numbers themselves."""
+    encoded, dropped = {}, []
+    for name, value in artifacts.items():
+        try:
+            encoded[name] = json.dumps(encode_arrays(value))
+        except (TypeError, ValueError):   # e.g. complex numbers a student's code returned
+            dropped.append(name)
     for name in sorted(encoded, key=lambda n: (-len(encoded[n]), n)):
         if sum(len(text) for text in encoded.values()) <= MAX_BYTES:
             break
         dropped.append(name)
         del encoded[name]
     if dropped:
-        log.warning("%s: artifacts %s left out, over %d bytes", path, dropped, MAX_BYTES)
+        log.warning("%s: artifacts %s left out (not plain numbers, or over %d bytes)", path,
+                    dropped, MAX_BYTES)
     body = ", ".join(f"{json.dumps(name)}: {text}" for name, text in sorted(encoded.items()))
     write_replace(path, f'{{"artifacts": {{{body}}}, "dropped": {json.dumps(dropped)}}}\n')
 

@@ -27,6 +27,8 @@ def test_the_largest_entries_are_left_out_over_the_cap(tmp_path, monkeypatch):
     assert path.stat().st_size < 50_000
     assert set(artifacts.read(path)) == {"small"}
     assert json.loads(path.read_text())["dropped"] == ["huge"]
+    artifacts.write(path, {"odd": {"W1": np.ones(2, dtype=complex)}, "small": {"seed": 1}})
+    assert artifacts.read(path) == {"small": {"seed": 1}}
 
 
 def test_missing_or_broken_files_read_as_none(tmp_path):
