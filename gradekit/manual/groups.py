@@ -102,7 +102,9 @@ def group_vectors(features: dict[str, list[float] | None], reference: list[float
         return groups
     scale = np.sqrt(len(distinct[0])) or 1.0   # per-feature (root-mean-square) distances
     vectors = np.nan_to_num(np.asarray(distinct, dtype=float), nan=0.0) / scale
-    target = np.nan_to_num(np.asarray(reference, dtype=float), nan=0.0) / scale
+    target = np.nan_to_num(np.asarray(reference, dtype=float).ravel(), nan=0.0) / scale
+    if target.shape != vectors[0].shape:   # no reference to compare with: larger groups first
+        target = None
     labels = _cluster(vectors, VECTOR_THRESHOLD, metric="euclidean")
     copies = Counter(drawn.values())
     weight = np.array([copies[vector] for vector in distinct], dtype=float)
@@ -113,11 +115,13 @@ def group_vectors(features: dict[str, list[float] | None], reference: list[float
         distance = {distinct[r]: float(np.linalg.norm(vectors[r] - centre)) for r in rows}
         members = sorted((k for k, v in drawn.items() if v in distance),
                          key=lambda k: (distance[drawn[k]], k))
-        away = float(np.linalg.norm(centre - target))
+        away = float(np.linalg.norm(centre - target)) if target is not None else None
         label = (describe(list(centre * scale)) if describe else
+                 f"{len(members)} alike" if away is None else
                  "like the reference" if away < VECTOR_THRESHOLD else
                  f"{away:.2f} from the reference")
-        found.append((away, label, members, [distance[drawn[k]] for k in members]))
+        found.append((-len(members) if away is None else away, label, members,
+                      [distance[drawn[k]] for k in members]))
     return groups + _numbered(found)
 
 

@@ -92,6 +92,8 @@ def test_plot_groups_take_their_labels_from_the_hook():
     found = group_vectors({"a": [0.5, 0.5], "b": [0.9, 0.1]}, [1.0, 0.0], describe=describe)
     assert [g.label for g in found] == ["agrees 90%", "agrees 50%"]
     assert group_vectors({"a": None}, [1.0]) == [Group(0, "nothing drawn", ("a",), ())]
+    unordered = group_vectors({"a": [0.0], "b": [1.0], "c": [1.0]}, [])   # no reference
+    assert [g.members for g in unordered] == [("b", "c"), ("a",)]
 
 
 @pytest.mark.parametrize("answers", [{"a": "x"}, {"a": "same", "b": "Same!"}])
