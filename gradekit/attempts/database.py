@@ -1,5 +1,5 @@
 """The course's shared database: attempts and their status, users of the web service,
-pairs flagged on the similarity page.
+pairs flagged on the similarity page, human grading (rubrics, grades, regrade requests).
 
 Everything that more than one process (the web service, its workers, `gradekit upload`,
 Celery workers on other hosts) writes lives here.  The embedded default is SQLite in
@@ -72,6 +72,67 @@ pair_flags = Table(
     Column("flagged_at", String(40), nullable=False),   # ISO 8601, UTC
     Column("note", Text, nullable=False, default=""),
     UniqueConstraint("assignment", "student_a", "student_b", name="gk_pair_flag_identity"),
+)
+
+# Human grading (gradekit/manual/): one row per (assignment, question) once it is set.
+manual_questions = Table(
+    "gk_manual_questions", metadata,
+    Column("assignment", String(64), primary_key=True),
+    Column("question", String(120), primary_key=True),   # the cell's nbgrader grade_id
+    Column("scoring", String(16), nullable=False),        # negative | positive
+    Column("published", Boolean, nullable=False, default=False),
+)
+
+rubric_items = Table(
+    "gk_rubric_items", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("assignment", String(64), nullable=False),
+    Column("question", String(120), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("points", Float, nullable=False),   # negative scoring: usually < 0
+    Column("position", Integer, nullable=False),
+)
+
+# Every grade ever given; `current` marks the latest of (assignment, question, student).  It
+# judged the answer whose SHA-256 it holds: it applies only while the counted attempt's
+# answer has that digest (manual/book.py).
+manual_grades = Table(
+    "gk_manual_grades", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("assignment", String(64), nullable=False),
+    Column("question", String(120), nullable=False),
+    Column("student", String(80), nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("answer_sha256", String(64), nullable=False),
+    Column("items", Text, nullable=False),     # JSON list of rubric item ids
+    Column("adjust", Float, nullable=False, default=0.0),
+    Column("comment", Text, nullable=False, default=""),
+    Column("graded_by", String(64), nullable=False),
+    Column("graded_at", String(40), nullable=False),   # ISO 8601, UTC
+    Column("current", Boolean, nullable=False),
+)
+
+# Students an instructor moved out of their answer group (each then forms a group alone).
+group_moves = Table(
+    "gk_group_moves", metadata,
+    Column("assignment", String(64), primary_key=True),
+    Column("question", String(120), primary_key=True),
+    Column("student", String(80), primary_key=True),
+)
+
+regrade_requests = Table(
+    "gk_regrade_requests", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("assignment", String(64), nullable=False),
+    Column("question", String(120), nullable=False),
+    Column("student", String(80), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("filed_at", String(40), nullable=False),
+    Column("reply", Text),
+    Column("replied_by", String(64)),
+    Column("replied_at", String(40)),
+    Column("status", String(16), nullable=False),   # open | answered
 )
 
 _engines = {}

@@ -59,17 +59,45 @@ def ensure_assignment_locked(course, assignment):
 
 def record(course, assignment, student, result, *, timestamp, penalty=0.0):
     """Write result's per-cell scores as the student's submission of `assignment`."""
+    def write():
+        ensure_assignment(course, assignment)
+        _write(course, assignment, student, result, timestamp, penalty)
+    _locked_retrying(course, write)
+
+
+def _locked_retrying(course, write):
+    """write() under the gradebook's lock, again while SQLite says "database is locked"."""
     from sqlalchemy.exc import OperationalError
     for attempt in range(RETRIES):
         try:
             with locked(course.root / ".gradebook.lock"):
-                ensure_assignment(course, assignment)
-                _write(course, assignment, student, result, timestamp, penalty)
+                write()
             return
         except OperationalError as exc:
             if "locked" not in str(exc) or attempt == RETRIES - 1:
                 raise
             time.sleep(0.05 + random.random() * 0.2 * (attempt + 1))
+
+
+def record_manual(course, assignment, scores):
+    """Write human grades as the manual score of their cells: scores is {student: {grade_id:
+    score or None}} (None: needs grading).  Students without a submission (no counted
+    attempt recorded yet) are skipped: their scores are written when it is recorded."""
+    def write():
+        from nbgrader.api import MissingEntry
+        with open_gradebook(course) as gradebook:
+            for student, cells in scores.items():
+                try:
+                    submission = gradebook.find_submission(assignment, student)
+                except MissingEntry:
+                    continue
+                for notebook in submission.notebooks:
+                    for grade in notebook.grades:
+                        if grade.name in cells:
+                            grade.manual_score = cells[grade.name]
+                            grade.needs_manual_grade = cells[grade.name] is None
+            gradebook.db.commit()
+    _locked_retrying(course, write)
 
 
 def _write(course, assignment, student, result, timestamp, penalty):

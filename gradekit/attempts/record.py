@@ -19,8 +19,9 @@ from datetime import datetime
 from typing import NamedTuple
 
 from .states import Status
-from . import table as attempts, gradebook
+from . import table as attempts, artifacts, gradebook
 from ..errors import Exit
+from ..manual import ledger
 from ..course.policy import load_policy
 from ..reports.render import attempt_tail, to_gradescope, to_text
 from .storage import append_json_line, locked, read_json_lines, write_replace
@@ -160,6 +161,8 @@ def write_books(course, row, result, submission, published, *, regrade=False, ti
         if published.counts and (counted(folder) or {}).get("attempt") == row.number:
             gradebook.record(course, row.assignment, row.student, result, timestamp=received,
                              penalty=published.penalty)
+            # human grades apply to this attempt only where its answers are the graded ones
+            ledger.sync_recorded(course, row.assignment, row.student)
             if published.policy.counts == "best":
                 place(course, row.assignment, row.student, submission, received)
     step, timing["gradebook"] = time.monotonic(), time.monotonic() - step
@@ -167,6 +170,7 @@ def write_books(course, row, result, submission, published, *, regrade=False, ti
                   json.dumps(published.report, indent=2))
     write_replace(beside(course, row.archive, ".results.json"),
                   json.dumps(to_gradescope(result), indent=2))
+    artifacts.write(beside(course, row.archive, artifacts.SUFFIX), result.artifacts)
     with locked(folder / ".lock"):
         event = {"event": "regraded" if regrade else "graded", "attempt": row.number,
                  "archive": (course.root / row.archive).name, "score": result.score,
@@ -182,7 +186,7 @@ def write_books(course, row, result, submission, published, *, regrade=False, ti
 
 def beside(course, archive, suffix):
     """A file written for an archived upload, named after it: `<archive stem><suffix>`
-    (.report.json, .results.json, .html: the feedback page)."""
+    (.report.json, .results.json, .artifacts.json, .html: the feedback page)."""
     stem = (course.root / archive).with_suffix("")
     return stem.with_name(stem.name + suffix)
 

@@ -77,7 +77,7 @@ def job_from_wire(message: dict):
 def to_wire(result) -> dict:
     """A GradingResult as plain JSON values (arrays of the graders' artifacts tagged)."""
     data = dict(vars(result), tests=[vars(t) for t in result.tests])
-    data["artifacts"] = _encode(result.artifacts)
+    data["artifacts"] = encode_arrays(result.artifacts)
     return data
 
 
@@ -86,29 +86,31 @@ def from_wire(data: dict):
     from ..grading.results import GradingResult, TestResult
     data = dict(data)
     tests = [TestResult(**t) for t in data.pop("tests")]
-    artifacts = _decode(data.pop("artifacts"))
+    artifacts = decode_arrays(data.pop("artifacts"))
     return GradingResult(**data, tests=tests, artifacts=artifacts)
 
 
-def _encode(value):
+def encode_arrays(value):
+    """Plain JSON values of nested dicts and lists holding numpy arrays (arrays tagged)."""
     from ..sandbox.inside import codec
     if isinstance(value, codec.np.ndarray):
         return codec.encode_input(value)
     if isinstance(value, dict):
-        return {k: _encode(v) for k, v in value.items()}
+        return {k: encode_arrays(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_encode(v) for v in value]
+        return [encode_arrays(v) for v in value]
     return value
 
 
-def _decode(value):
+def decode_arrays(value):
+    """The nested values encode_arrays gave, arrays as numpy arrays again."""
     from ..sandbox.inside import codec
     if isinstance(value, dict) and "__ndarray__" in value:
         return codec.decode_input(value)
     if isinstance(value, dict):
-        return {k: _decode(v) for k, v in value.items()}
+        return {k: decode_arrays(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_decode(v) for v in value]
+        return [decode_arrays(v) for v in value]
     return value
 
 

@@ -6,6 +6,8 @@ The pictures are the assignment's own, from its hook graders/<A>/feedback.py:
     def draw(name, figure, artifacts, course_root):
         '''Draw into the matplotlib Figure; None when drawn, else why not (a sentence).'''
 
+(gradekit/manual/plots.py reads more of the same hook for grading plots by question.)
+
 They are drawn on the trusted side from the plain numbers the graders kept in
 `result.artifacts`; no student code runs here.  An assignment without the hook gets a page
 without pictures.  Every student-controlled string that reaches the page is escaped.
@@ -70,10 +72,16 @@ def _png(module, name, artifacts, course):
 def pictures(result, course) -> list:
     """The assignment's pictures for this result, in its FIGURES order."""
     module = hook(course, result.assignment)
+    return draw_figures(module, getattr(module, "FIGURES", ()), result.artifacts, course)
+
+
+def draw_figures(module, figures, artifacts, course) -> list:
+    """[Picture] of `figures` [(name, cell, caption)], drawn by the hook `module` from the
+    graders' `artifacts`, in that order."""
     drawn = []
-    for name, cell, caption in getattr(module, "FIGURES", ()):
+    for name, cell, caption in figures:
         try:
-            png, why = _png(module, name, result.artifacts, course)
+            png, why = _png(module, name, artifacts, course)
         except Exception:   # a picture is a bonus: never lose the grade over it
             log.warning("feedback picture %s could not be drawn", name, exc_info=True)
             png, why = None, "the numbers your code returned could not be drawn"

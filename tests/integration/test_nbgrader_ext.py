@@ -26,7 +26,7 @@ from tests.conftest import run_nbgrader as nbgrader
 
 COPIED = ("nbgrader_config.py", "source", "release", "graders", "reference", "data")
 MUTANTS = ("grad_w2_off_by_one", "sigmoid_wrong_formula", "train_gradient_ascent")
-AGREEING = ("reference", "stub", *MUTANTS, "tampered", "raw_transformer")
+AGREEING = ("reference", "stub", *MUTANTS, "tampered", "raw_transformer", "without_manual")
 PROBES = '''import os
 if os.environ.get("NBGRADER_EXECUTION"):   # set by nbgrader around autograding: must not count
     def sigmoid(a):
@@ -48,6 +48,13 @@ c.OverwriteCells.add_missing_cells = False
 # -- fast: the preprocessor on its own -------------------------------------------------------
 
 grade_cells = SandboxedGrading.grade_cells   # {grade_id: autograded code cell}
+
+
+def manual_cells(root):
+    """grade_ids of the cells graded by hand: free-text answers and task cells (plots)."""
+    nb = nbformat.read(root / "source" / "ML06" / "ML06.ipynb", as_version=4)
+    return {c.metadata.nbgrader["grade_id"] for c in nb.cells if c.cell_type == "markdown"
+            and (utils.is_grade(c) or utils.is_task(c))}
 
 
 def run_preprocessor(course_root, monkeypatch, outcome):
@@ -119,6 +126,14 @@ def attack_in_layout(release, attack):
     return nb
 
 
+def without_manual(nb):
+    """A notebook of a release without manually graded cells (an older release)."""
+    nb = copy.deepcopy(nb)
+    nb.cells = [c for c in nb.cells if not (c.cell_type == "markdown" and (
+        utils.is_grade(c) or utils.is_task(c)))]
+    return nb
+
+
 def tampered(nb):
     """Deleted test cell, raised points, removed grade flag, a home-made grade cell."""
     nb = with_cell(nb, "FAKE = 1")
@@ -140,7 +155,8 @@ def students(root):
     solved = with_cell(release, reference)
     nbs = {"reference": nbformat.read(root / "source" / "ML06" / "ML06.ipynb", as_version=4),
            "stub": release, "tampered": tampered(with_cell(solved, PROBES)),
-           "raw_transformer": nbformat.read(graders / "attacks" / "input_transformer.ipynb", 4)}
+           "raw_transformer": nbformat.read(graders / "attacks" / "input_transformer.ipynb", 4),
+           "without_manual": without_manual(solved)}
     for name in MUTANTS:
         mutant = read_example(graders / "mutants" / f"{name}.py", "mutants")
         nbs[name] = with_cell(release, mutant.source())   # base plus override
@@ -160,6 +176,13 @@ def gradebook_scores(root, student_ids):
         notebook = gb.find_submission_notebook
         return {s: ({g.name: g.score for g in notebook("ML06", "ML06", s).grades},
                     gb.find_submission("ML06", s).score) for s in student_ids}
+
+
+def waiting_for_hand(root, student):
+    """The student's cells that nbgrader's gradebook marks as needing a manual grade."""
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        grades = gb.find_submission_notebook("ML06", "ML06", student).grades
+        return {g.name for g in grades if g.needs_manual_grade}
 
 
 def copy_course(course_root, root):
@@ -217,6 +240,7 @@ def grade_batch(course_root, tmp_path_factory):
     submit(root, "solo", late)
     finish(autograde(root, "--student", "solo"))
     return SimpleNamespace(root=root, log=log, results=reports, nbgrader=before,
+                           waiting={s: waiting_for_hand(root, s) for s in paths},
                            after_solo=gradebook_scores(root, [*paths, "solo"]),
                            stock=gradebook_scores(stock, ["input_transformer"]))
 
@@ -241,13 +265,13 @@ def test_nbgrader_and_gradekit_agree(graded, student):
     cells, total = graded.nbgrader[student]
     result = graded.results[student]
     assert result.status == "graded", result.error
-    manual = {"task3_architecture", "task4_tuning"}   # graded by hand: 0 until then
+    manual = manual_cells(graded.root)   # graded by hand: 0 until then
     assert set(result.cell_scores()) == set(cells) - manual   # every test cell has graders
     for cell, (got, _) in result.cell_scores().items():
         assert cells[cell] == pytest.approx(got, abs=1e-4), cell
-    assert [cells[cell] for cell in manual] == [0, 0]
+    assert {cells[cell] for cell in manual} == {0}
     assert total == pytest.approx(result.score, abs=1e-4)
-    expected = {"reference": 10.0, "stub": 0.0, "tampered": 10.0}
+    expected = {"reference": 10.0, "stub": 0.0, "tampered": 10.0, "without_manual": 10.0}
     assert result.score == pytest.approx(expected.get(student, result.score))
 
 
@@ -287,7 +311,7 @@ def test_attack_in_submission_layout_gains_nothing(graded, course_root, attack):
 @pytest.mark.slow
 def test_tampered_cells_are_restored(graded):
     cells = grade_cells(autograded(graded.root, "tampered"))
-    assert set(cells) == set(graded.nbgrader["stub"][0]) - {"task3_architecture", "task4_tuning"}
+    assert set(cells) == set(graded.nbgrader["stub"][0]) - manual_cells(graded.root)
     assert cells["test_forward"].metadata.nbgrader["points"] == 1.0
     got, _ = graded.nbgrader["tampered"]
     assert (got["test_sigmoid"], got["test_forward"], got["test_loss"]) == (0.5, 1.0, 1.0)
@@ -315,3 +339,17 @@ def test_single_student_autograde_agrees_and_keeps_the_others(graded):
     assert {c: cells[c] for c in result.cell_scores()} == pytest.approx(
         {c: got for c, (got, _) in result.cell_scores().items()}, abs=1e-4)
     assert {s: graded.after_solo[s] for s in graded.nbgrader} == graded.nbgrader
+
+
+@pytest.mark.slow
+def test_manual_cells_wait_for_a_hand_grade(graded):
+    """Plots (task cells) always wait; answers wait once written, and a notebook of a release
+    without the manual cells gets them back, waiting; the stub's unchanged answers score 0."""
+    manual = manual_cells(graded.root)
+    tasks = {cell for cell in manual if cell.endswith("_plot")}
+    assert len(manual) == 10 and len(tasks) == 5
+    assert graded.waiting["reference"] == manual   # every model answer differs from the stub
+    assert graded.waiting["without_manual"] == manual
+    assert graded.waiting["stub"] == tasks
+    restored = autograded(graded.root, "without_manual")
+    assert {c.metadata.get("nbgrader", {}).get("grade_id") for c in restored.cells} >= manual

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from gradekit.commands import export
-from gradekit.attempts import table as attempts
+from gradekit.attempts import artifacts, table as attempts
 from gradekit.course.layout import Course
 from gradekit.dispatch.local_grader import LocalGrader
 from gradekit.reports.grades_csv import rows
@@ -38,6 +38,9 @@ def test_a_redelivered_attempt_is_recorded_once(course_copy, sandbox_mode):
     assert (row.status, row.tries, row.score) == ("graded", 2, 10.0)
     reports = list((course_copy / "uploads" / "dora" / "ML06").glob("*.report.json"))
     assert len(reports) == 1 and json.loads(reports[0].read_text())["score"] == 10.0
+    kept = artifacts.read(reports[0].with_name(reports[0].name.replace(".report.json",
+                                                                        artifacts.SUFFIX)))
+    assert kept["train_data_1"]["W1"].shape == (2, 3) and len(kept["train_data_1"]["losses"]) > 100
 
 
 

@@ -1,0 +1,148 @@
+"""The manually graded questions of an assignment and a student's answer to each, read from
+notebook JSON only (the source notebook, the release's stubs, the archived upload).
+
+A question is an nbgrader cell people grade: a "manually graded answer" (grade and solution:
+free text or code) or a "manually graded task" (task: e.g. a plot the whole notebook draws).
+"""
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+
+from ..submissions.load import Rejected, read_notebook, unzip_one
+
+SOLUTION_MARKER = re.compile(r"^\s*#+\s*(BEGIN|END) SOLUTION\s*$", re.MULTILINE)
+HEADING = re.compile(r"^\s*#+\s*(.+?)\s*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Question:
+    """One manually graded cell of the source notebook."""
+
+    id: str           # the nbgrader grade_id of the cell
+    kind: str         # "answer" (grade + solution cell: free text) | "task" (nbgrader task cell)
+    max_score: float  # nbgrader points
+    title: str        # the heading of the nearest statement cell above ("Task 3")
+    prompt: str       # markdown of that statement cell
+    solution: str     # the source cell's text: the model answer; for tasks the task text
+
+
+def questions(course, assignment) -> list:
+    """The assignment's questions in source notebook order; [] when it has none."""
+    path = source_notebook(course, assignment)
+    return list(_questions(str(path), path.stat().st_mtime_ns)) if path else []
+
+
+def question(course, assignment, qid) -> Question:
+    """The question `qid`; KeyError when the assignment has none of that id."""
+    for found in questions(course, assignment):
+        if found.id == qid:
+            return found
+    raise KeyError(f"no question {qid!r} in {assignment}")
+
+
+def source_notebook(course, assignment):
+    """source/<A>/<A>.ipynb, else the folder's only notebook, else None."""
+    folder = course.source_dir(assignment)
+    named = folder / f"{assignment}.ipynb"
+    if named.is_file():
+        return named
+    found = sorted(folder.glob("*.ipynb")) if folder.is_dir() else []
+    return found[0] if len(found) == 1 else None
+
+
+def _kind(meta):
+    if meta.get("task"):
+        return "task"
+    if meta.get("grade") and meta.get("solution"):
+        return "answer"
+    return None
+
+
+@lru_cache(maxsize=16)
+def _questions(path, _mtime):
+    cells = json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
+    found, statement = [], ""
+    for cell in cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        text = _text(cell)
+        kind = _kind(meta)
+        if kind is None:
+            if cell.get("cell_type") == "markdown" and HEADING.match(text):
+                statement = text   # the nearest statement above the next question
+            continue
+        heading = HEADING.match(statement)
+        title = heading.group(1).split(" — ")[0] if heading else meta["grade_id"]
+        found.append(Question(meta["grade_id"], kind, float(meta.get("points", 0) or 0),
+                              title, statement, _without_markers(text)))
+    return tuple(found)
+
+
+def _text(cell):
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source
+
+
+def _without_markers(text):
+    return SOLUTION_MARKER.sub("", text).strip()
+
+
+def answer_text(course, row, question) -> str:
+    """The attempt's answer to `question`: the text of the cell with its grade_id in the
+    archived upload; "" when missing, blank, unchanged from the release's stub, a .py upload
+    or a task (a task's answer is what the whole notebook draws)."""
+    if question.kind != "answer":
+        return ""
+    cells = _upload_cells(str(course.root / row.archive),
+                          course.public_files(row.assignment))
+    text = cells.get(question.id, "").strip()
+    if not text or text == release_stubs(course, row.assignment).get(question.id):
+        return ""
+    return text
+
+
+def answer_digest(course, row, question) -> str:
+    """What a grade of this attempt's answer is tied to: the SHA-256 of the answer text, or
+    for a task of the whole upload (any change of the code may change what it draws)."""
+    if question.kind == "answer":
+        return hashlib.sha256(answer_text(course, row, question).encode()).hexdigest()
+    return _file_digest(str(course.root / row.archive))
+
+
+@lru_cache(maxsize=4096)   # archives never change: their names hold their hash
+def _file_digest(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+@lru_cache(maxsize=4096)
+def _upload_cells(path, helpers):
+    """{grade_id: cell text} of an archived upload ({} for a script or an unreadable file)."""
+    try:
+        data = Path(path).read_bytes()
+        name = PurePosixPath(path).name
+        if name.lower().endswith(".zip"):
+            name, data = unzip_one(data, helpers)
+        if not name.lower().endswith(".ipynb"):
+            return {}
+        notebook = read_notebook(data)
+    except (OSError, Rejected):
+        return {}
+    return {cell.metadata.get("nbgrader", {}).get("grade_id"): _text(cell)
+            for cell in notebook.cells if cell.metadata.get("nbgrader", {}).get("grade_id")}
+
+
+def release_stubs(course, assignment) -> dict:
+    """{grade_id: stripped text} of the release notebook's cells (what students start from)."""
+    path = course.release_dir(assignment) / f"{assignment}.ipynb"
+    if not path.is_file():
+        return {}
+    return _stubs(str(path), path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _stubs(path, _mtime):
+    cells = json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
+    return {cell["metadata"]["nbgrader"]["grade_id"]: _text(cell).strip() for cell in cells
+            if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")}
