@@ -179,7 +179,8 @@ def test_students_are_refused_and_unknown_ids_are_not_found(web):
     student, teach = Api(server, tokens["dan"]), Api(server, tokens["teach"])
     base = f"/api/instructor/{A}"
     calls = [("GET", f"{base}/questions"), ("GET", f"{base}/questions/{Q3}/answers"),
-             ("POST", f"{base}/questions/{Q3}/rubric"), ("PATCH", f"{base}/questions/{Q3}/rubric/1"),
+             ("POST", f"{base}/questions/{Q3}/rubric"),
+             ("PATCH", f"{base}/questions/{Q3}/rubric/1"),
              ("PATCH", f"{base}/questions/{Q3}"), ("PUT", f"{base}/questions/{Q3}/grades/dan"),
              ("POST", f"{base}/questions/{Q3}/groups/0/grade"), ("POST", f"{base}/publish"),
              ("GET", f"{base}/rubrics"), ("PUT", f"{base}/rubrics"),
