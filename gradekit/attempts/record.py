@@ -24,7 +24,7 @@ from ..errors import Exit
 from ..manual import ledger
 from ..course.policy import load_policy
 from ..reports.render import attempt_tail, to_gradescope, to_text
-from .storage import append_json_line, locked, read_json_lines, write_replace
+from .storage import append_json_line, beside, locked, read_json_lines, write_replace
 from ..submissions.load import Rejected, load_bytes
 from ..submissions.nbgrader_copy import place
 
@@ -182,13 +182,6 @@ def write_books(course, row, result, submission, published, *, regrade=False, ti
             append_json_line(folder / "attempts.jsonl", event)
     attempts.mark_recorded(course, row.key)
     timing["reports"] = time.monotonic() - step
-
-
-def beside(course, archive, suffix):
-    """A file written for an archived upload, named after it: `<archive stem><suffix>`
-    (.report.json, .results.json, .artifacts.json, .html: the feedback page)."""
-    stem = (course.root / archive).with_suffix("")
-    return stem.with_name(stem.name + suffix)
 
 
 def stored_outcome(row) -> dict:

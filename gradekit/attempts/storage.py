@@ -85,3 +85,10 @@ def write_replace(path, text: str):
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(temporary, path)
+
+
+def beside(course, archive, suffix):
+    """A file written for an archived upload, named after it: `<archive stem><suffix>`
+    (.report.json, .results.json, .artifacts.json, .html: the feedback page)."""
+    stem = (course.root / archive).with_suffix("")
+    return stem.with_name(stem.name + suffix)

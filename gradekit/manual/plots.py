@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..attempts import artifacts
-from ..attempts.record import beside
+from ..attempts.storage import beside
 from ..course.layout import Course
 from ..reports.feedback import draw_figures, hook
 

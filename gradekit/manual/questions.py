@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
+from ..attempts import artifacts
+from ..attempts.storage import beside
 from ..submissions.load import Rejected, decode_text, read_notebook, unzip_one
 
 SOLUTION_MARKER = re.compile(r"^\s*#+\s*(BEGIN|END) SOLUTION\s*$", re.MULTILINE)
@@ -106,15 +108,20 @@ def answer_text(course, row, question) -> str:
 
 
 def answer_digest(course, row, question) -> str:
-    """What a grade of this attempt's answer is tied to: the SHA-256 of the answer text, or
-    for a task of the whole upload (any change of the code may change what it draws)."""
+    """What a grade of this attempt's answer is tied to: the SHA-256 of the answer text; for
+    a task, of the numbers the graders kept, which its pictures are drawn from (a new upload
+    whose code trains the same networks keeps the grade), or of the whole upload while there
+    are none (an attempt graded before they were kept, or being recorded this moment)."""
     if question.kind == "answer":
         return hashlib.sha256(answer_text(course, row, question).encode()).hexdigest()
-    return _file_digest(str(course.root / row.archive))
+    drawn_from = beside(course, row.archive, artifacts.SUFFIX)
+    if not drawn_from.is_file():
+        drawn_from = course.root / row.archive
+    return _file_digest(str(drawn_from), drawn_from.stat().st_mtime_ns)
 
 
-@lru_cache(maxsize=4096)   # archives never change: their names hold their hash
-def _file_digest(path):
+@lru_cache(maxsize=4096)   # by modification time: a regrade rewrites the kept numbers
+def _file_digest(path, _stamp):
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 

@@ -6,7 +6,7 @@ from starlette.responses import FileResponse, HTMLResponse, RedirectResponse
 
 from ..attempts.states import Status
 from ..attempts import table as attempts
-from ..attempts.record import beside
+from ..attempts.storage import beside
 from .auth import csrf_token, session_user
 from .intake import assignment_of
 

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from gradekit.attempts import artifacts
-from gradekit.attempts.record import beside
+from gradekit.attempts.storage import beside
 from gradekit.attempts.table import Attempt
 from gradekit.course.layout import Course
 from gradekit.manual import plots
