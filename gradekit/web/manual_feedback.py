@@ -1,0 +1,28 @@
+"""What a student sees of the human grading on their counted attempt's page: per published
+question its points, the rubric items applied and the comment, their regrade requests and
+the replies; and how many manual points are still pending."""
+from ..attempts import table as attempts
+from ..course.policy import load_policy
+from ..manual import book, questions as manual
+
+
+def student_view(course, row) -> dict | None:
+    """{"published": [feedback rows + "title", "requests"], "pending": points not yet
+    published} for `row` when it is its student's counted attempt of an assignment with
+    manual questions; None otherwise (other attempts are not graded by hand)."""
+    asked = manual.questions(course, row.assignment)
+    if not asked:
+        return None
+    policy = load_policy(course, row.assignment)
+    counted = policy.counted(attempts.listing(course, row.assignment, row.student))
+    if counted is None or counted.number != row.number:
+        return None
+    published = book.feedback(course, row.assignment, row.student)
+    mine = book.regrades(course, row.assignment, student=row.student)
+    titles = {q.id: q.title for q in asked}
+    shown = [dict(f, title=titles.get(f["question"], f["question"]),
+                  requests=[r for r in mine if r["question"] == f["question"]])
+             for f in published]
+    done = {f["question"] for f in published if f.get("score") is not None}
+    return {"published": shown,
+            "pending": sum(q.max_score for q in asked if q.id not in done)}
