@@ -7,9 +7,9 @@ from ..manual import book, questions as manual
 
 
 def student_view(course, row) -> dict | None:
-    """{"published": [feedback rows + "title", "requests"], "pending": points not yet
-    published} for `row` when it is its student's counted attempt of an assignment with
-    manual questions; None otherwise (other attempts are not graded by hand)."""
+    """{"published": [graded feedback rows + "title", "requests"], "pending": points not
+    yet graded or published} for `row` when it is its student's counted attempt of an
+    assignment with manual questions; None otherwise (other attempts are not graded by hand)."""
     asked = manual.questions(course, row.assignment)
     if not asked:
         return None
@@ -19,10 +19,10 @@ def student_view(course, row) -> dict | None:
         return None
     published = book.feedback(course, row.assignment, row.student)
     mine = book.regrades(course, row.assignment, student=row.student)
-    titles = {q.id: q.title for q in asked}
-    shown = [dict(f, title=titles.get(f["question"], f["question"]),
-                  requests=[r for r in mine if r["question"] == f["question"]])
-             for f in published]
-    done = {f["question"] for f in published if f.get("score") is not None}
-    return {"published": shown,
-            "pending": sum(q.max_score for q in asked if q.id not in done)}
+    titles = {q.id: q.title + (" (plot)" if q.kind == "task" else "") for q in asked}
+    graded = [dict(f, title=titles.get(f["question"], f["question"]),
+                   requests=[r for r in mine if r["question"] == f["question"]])
+              for f in published if f.get("score") is not None]
+    done = {f["question"] for f in graded}
+    return {"published": graded,
+            "pending": round(sum(q.max_score for q in asked if q.id not in done), 4)}
