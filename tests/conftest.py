@@ -121,7 +121,7 @@ def running_web(course_root, workers=1, env=None, patience_s=60):
                 raise AssertionError(f"gradekit web exited: {errors.read()[-2000:]}")
             assert time.monotonic() < deadline, "gradekit web did not answer"
             try:
-                urllib.request.urlopen(url + "/signin", timeout=2)
+                urllib.request.urlopen(url + "/signin", timeout=2).close()
                 break
             except OSError:
                 time.sleep(0.2)

@@ -1,7 +1,8 @@
 """The JSON API (pinned: scripts and outside checks use exactly these paths and fields).
 
     POST /api/assignments/{A}/attempts        multipart field "file" -> 202 queued
-    GET  /api/assignments/{A}/attempts/{n}    the caller's attempt n
+    GET  /api/assignments/{A}/attempts/{n}    the caller's attempt n (+ "manual" when counted
+                                              and a human-graded question is published)
     GET  /api/assignments/{A}/attempts        the caller's attempts, oldest first
     GET  /api/instructor/{A}/grades           instructors: one row per student
 Every call needs `Authorization: Bearer TOKEN`; cookies are never accepted here, so no
@@ -15,7 +16,7 @@ from ..attempts.states import Status
 from ..attempts import table as attempts
 from .auth import bearer_user
 from .intake import assignment_of, read_upload, submit_upload, upload_form
-from .views import attempt_json, grades
+from .views import attempt_json, counted_feedback, grades
 from ..errors import Exit
 
 
@@ -42,7 +43,11 @@ def get_attempt(request):
                        request.path_params["number"])
     if row is None:
         raise HTTPException(404, "no such attempt of yours")
-    return JSONResponse(attempt_json(row))
+    answer = attempt_json(row)
+    manual = counted_feedback(request.app.state.course, row)
+    if manual is not None:
+        answer["manual"] = manual
+    return JSONResponse(answer)
 
 
 def list_attempts(request):

@@ -4,6 +4,8 @@ from datetime import datetime
 from ..attempts.states import Status
 from ..attempts import table as attempts
 from ..course.policy import load_policy
+from ..manual.book import feedback, manual_totals
+from ..manual.questions import questions
 
 PUBLIC_REPORT_KEYS = ("score", "max_score", "tests", "upload", "load", "sandbox", "submission")
 
@@ -36,17 +38,22 @@ def assignment_summary(course, assignment, student) -> dict:
 
 
 def grades(course, assignment) -> list:
-    """One row per student with an attempt: counted score, attempts, lateness."""
+    """One row per student with an attempt: counted score, attempts, lateness, the human
+    grades' sum (manual_score: ungraded questions count 0) and maximum, and the total."""
     policy = load_policy(course, assignment)
+    manual = manual_totals(course, assignment)
+    most = manual_max(course, assignment)
     by_student = {}
     for row in attempts.listing(course, assignment):
         by_student.setdefault(row.student, []).append(row)
     table = []
     for student, rows in sorted(by_student.items()):
         best = policy.counted(rows)
+        score = round(best.score - (best.late_penalty or 0), 4) if best else None
+        manual_score = manual[student][0] if student in manual else None
         table.append({
             "student": student,
-            "score": round(best.score - (best.late_penalty or 0), 4) if best else None,
+            "score": score,
             "max_score": best.max_score if best else None,
             "attempt": best.number if best else None,
             "late_penalty": best.late_penalty if best else None,
@@ -56,8 +63,25 @@ def grades(course, assignment) -> list:
             "uploads_used": policy.uploads_spent([r.status for r in rows]),
             "pending": sum(r.status in attempts.PENDING for r in rows),
             "errors": sum(r.status == Status.ERROR for r in rows),
-            "last_upload": rows[-1].received})
+            "last_upload": rows[-1].received,
+            "manual_score": manual_score, "manual_max": most,
+            "total": None if score is None else round(score + (manual_score or 0.0), 4)})
     return table
+
+
+def manual_max(course, assignment) -> float:
+    """The points of the assignment's manually graded questions."""
+    return sum(q.max_score for q in questions(course, assignment))
+
+
+def counted_feedback(course, row, policy=None) -> list | None:
+    """The human grades of published questions shown with attempt `row`: only the counted
+    attempt has them (grades belong to its answers); None before anything is published."""
+    policy = policy or load_policy(course, row.assignment)
+    counted = policy.counted(attempts.listing(course, row.assignment, row.student))
+    if counted is None or counted.number != row.number:
+        return None
+    return feedback(course, row.assignment, row.student) or None
 
 
 def pass_rates(course, assignment) -> list:

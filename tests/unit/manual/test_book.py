@@ -62,6 +62,17 @@ def test_answer_text_is_the_cell_verbatim_and_empty_when_untouched(course):
 
 
 def test_items_rescore_grades_and_a_changed_answer_needs_grading_again(course):
+    grades_follow_items_and_answers(course)
+
+
+@pytest.mark.slow
+def test_grades_live_in_postgresql_as_in_sqlite(course_copy, postgres_server, monkeypatch):
+    """The same story on PostgreSQL, where the gradebook shares the database."""
+    monkeypatch.setenv("GRADEKIT_DATABASE", postgres_server.database())
+    grades_follow_items_and_answers(Course(course_copy))
+
+
+def grades_follow_items_and_answers(course):
     q = question(course, A, Q)
     attempt(course, "ann", 1, {Q: "2-2-1 with sigmoids"})
     attempt(course, "ben", 1, {Q: "one perceptron"})
