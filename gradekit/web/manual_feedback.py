@@ -1,9 +1,8 @@
 """What a student sees of the human grading on their counted attempt's page: per published
 question its points, the rubric items applied and the comment, their regrade requests and
 the replies; and how many manual points are still pending."""
-from ..attempts import table as attempts
-from ..course.policy import load_policy
 from ..manual import book, questions as manual
+from .views import counts_now
 
 
 def student_view(course, row) -> dict | None:
@@ -11,11 +10,7 @@ def student_view(course, row) -> dict | None:
     yet graded or published} for `row` when it is its student's counted attempt of an
     assignment with manual questions; None otherwise (other attempts are not graded by hand)."""
     asked = manual.questions(course, row.assignment)
-    if not asked:
-        return None
-    policy = load_policy(course, row.assignment)
-    counted = policy.counted(attempts.listing(course, row.assignment, row.student))
-    if counted is None or counted.number != row.number:
+    if not asked or not counts_now(course, row):
         return None
     published = book.feedback(course, row.assignment, row.student)
     mine = book.regrades(course, row.assignment, student=row.student)

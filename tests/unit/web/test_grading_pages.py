@@ -133,6 +133,7 @@ def test_group_grading_publishing_and_the_students_feedback(site):
     assert "Graded by hand" not in ann.get(attempt).text   # not published yet
     dashboard = prof.get(f"/instructor/{A}").text
     assert 'id="manual-progress"' in dashboard
+    assert re.search(r'class="manual">0.5 / 5<', dashboard)   # ann's: 0.5 of ML06's 5 manual points
 
     questions = prof.get(f"/instructor/{A}/grading")
     assert Q in questions.text and 'class="progress"' in questions.text
