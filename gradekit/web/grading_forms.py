@@ -5,6 +5,7 @@ values to gradekit.manual (KeyError: 404, ValueError: 422) and redirects back to
 """
 import json
 import math
+import re
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -32,7 +33,7 @@ async def call(function, *args, **kwargs):
         raise HTTPException(422, str(error)) from None
 
 
-async def form_of(request, max_fields=40):
+async def form_of(request, max_fields=200):
     """The instructor's checked form, with the course and the assignment."""
     user = signed_in(request, INSTRUCTOR)
     form = await request.form(max_files=0, max_fields=max_fields)
@@ -53,10 +54,12 @@ def number(form, name, default=0.0) -> float:
 
 
 def back_to(request, key=None):
-    """303 to the question's page, on the answer keyed `key` if any."""
+    """303 to the question's page, on the answer keyed `key` if any (a key is hex digits:
+    anything else a form sends is dropped, never put into the Location header)."""
     assignment, qid = request.path_params["assignment"], request.path_params["question"]
     where = f"/instructor/{assignment}/grading/{qid}"
-    return RedirectResponse(f"{where}?a={key}" if key else where, 303)
+    keep = key and re.fullmatch(r"[0-9a-f]{1,64}", key)
+    return RedirectResponse(f"{where}?a={key}" if keep else where, 303)
 
 
 async def student_of_form(course, assignment, form):
@@ -95,15 +98,20 @@ async def grade_post(request):
 
 
 async def group_post(request):
-    """The form's marks for every ungraded answer of the form's group."""
+    """The form's marks for every ungraded answer of the group of the answer in focus (its
+    group now: the groups may have changed since the page was drawn)."""
     user, form, course, assignment = await form_of(request)
     question = question_of(request)
-    group = int(number(form, "group", -1))
+    key, student = await student_of_form(course, assignment, form)
+    groups = await call(book.groups, course, assignment, question.id)
+    group = next((g.number for g in groups if student in g.members), None)
+    if group is None:
+        raise HTTPException(404, "this answer is in no group (reload the page)")
     graded = await call(book.grade_group, course, assignment, question.id, group,
                         by=user.id, **await marks(course, assignment, question.id, form))
     request.session[NOTE] = f"Graded {graded} ungraded answer{'s' if graded != 1 else ''} " \
                             f"of group {group}."
-    return back_to(request, str(form.get("a", "")) or None)
+    return back_to(request, key)
 
 
 async def move_out_post(request):

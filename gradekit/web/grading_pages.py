@@ -11,6 +11,7 @@ import hmac
 
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from ..attempts import table as attempts
@@ -111,7 +112,6 @@ def pop_note(request):
 async def questions_page(request):
     signed_in(request, INSTRUCTOR)
     course, assignment = request.app.state.course, assignment_of(request)
-
     rows = await run_in_threadpool(book.progress, course, assignment)
     return render(request, "grading.html", assignment=assignment, rows=rows,
                   anonymous=anonymous(request), note=pop_note(request))
@@ -150,15 +150,14 @@ async def question_page(request):
                   anonymous=not names, note=pop_note(request))
 
 
-def shown_request(request) -> dict:
+def shown_request(filed) -> dict:
     """A regrade request as the grading page shows it: without the student's id (the page
     shows it beside the answer, under the answer's label)."""
-    return {k: v for k, v in request.items() if k != "student"}
+    return {k: v for k, v in filed.items() if k != "student"}
 
 
 async def rubrics_json(request):
     """Every question's rubric of the assignment, to import next year."""
-    from starlette.responses import JSONResponse
     signed_in(request, INSTRUCTOR)
     assignment = assignment_of(request)
     data = await run_in_threadpool(book.export_rubrics, request.app.state.course, assignment)

@@ -124,12 +124,11 @@ def test_group_grading_publishing_and_the_students_feedback(site):
     page = prof.get(PAGE)
     post(prof, f"{PAGE}/items", page, title="names the hidden layer", points="0")
     page = prof.get(f"{PAGE}?a={student_key(course, A, 'ann')}")
-    group = re.search(r'name="group" value="(\d+)"', page.text).group(1)
     item = re.search(r'name="item" value="([^"]+)"', page.text).group(1)
-    done = post(prof, f"{PAGE}/group", page, a=student_key(course, A, "ann"), group=group,
-                item=item, comment="good")
+    done = post(prof, f"{PAGE}/group", page, a=student_key(course, A, "ann"), item=item,
+                comment="good")
     assert done.status_code == 303
-    assert re.search(r"Graded [1-9]\d* ungraded answers? of group", prof.get(PAGE).text)
+    assert "Graded 2 ungraded answers of group" in prof.get(PAGE).text   # ann and ben
     assert "Graded by hand" not in ann.get(attempt).text   # not published yet
     dashboard = prof.get(f"/instructor/{A}").text
     assert 'id="manual-progress"' in dashboard
@@ -153,6 +152,15 @@ def test_group_grading_publishing_and_the_students_feedback(site):
     assert post(prof, f"{PAGE}/reply", shown, a=key, reply="checked: fine").status_code == 303
     assert "checked: fine" in ann.get(attempt).text
 
+    moved = post(prof, f"{PAGE}/move-out", shown, a=key)
+    assert "Moved out of its group." in prof.get(moved.headers["location"]).text
+
     exported = prof.get(f"/instructor/{A}/grading/rubrics.json")
     assert exported.status_code == 200
     assert "names the hidden layer" in json.dumps(exported.json())
+    token = csrf_of(questions)
+    for data, status in ((exported.content, 303), (b"{not json", 422),
+                         (b'{"questions": {"no_such_question": {}}}', 422)):
+        answer = prof.post(f"/instructor/{A}/grading/rubrics", data={"csrf": token},
+                           files={"file": ("rubrics.json", data)})
+        assert answer.status_code == status, answer.text
