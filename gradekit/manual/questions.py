@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
-from ..submissions.load import Rejected, read_notebook, unzip_one
+from ..submissions.load import Rejected, decode_text, read_notebook, unzip_one
 
 SOLUTION_MARKER = re.compile(r"^\s*#+\s*(BEGIN|END) SOLUTION\s*$", re.MULTILINE)
 HEADING = re.compile(r"^\s*#+\s*(.+?)\s*$", re.MULTILINE)
@@ -82,7 +82,9 @@ def _questions(path, _mtime):
 
 def _text(cell):
     source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else source
+    if isinstance(source, list):
+        return "".join(s for s in source if isinstance(s, str))
+    return source if isinstance(source, str) else ""
 
 
 def _without_markers(text):
@@ -126,11 +128,18 @@ def _upload_cells(path, helpers):
             name, data = unzip_one(data, helpers)
         if not name.lower().endswith(".ipynb"):
             return {}
-        notebook = read_notebook(data)
-    except (OSError, Rejected):
+        # checked when it was uploaded: plain JSON is enough (and ~10x faster) to find cells
+        cells = json.loads(decode_text(data)).get("cells")
+        if not isinstance(cells, list):   # nbformat 3: nbformat converts it
+            cells = read_notebook(data).cells
+    except (OSError, ValueError, Rejected):
         return {}
-    return {cell.metadata.get("nbgrader", {}).get("grade_id"): _text(cell)
-            for cell in notebook.cells if cell.metadata.get("nbgrader", {}).get("grade_id")}
+    found = {}
+    for cell in cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {}) if isinstance(cell, dict) else {}
+        if isinstance(meta, dict) and isinstance(meta.get("grade_id"), str):
+            found[meta["grade_id"]] = _text(cell)
+    return found
 
 
 def release_stubs(course, assignment) -> dict:
