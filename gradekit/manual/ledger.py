@@ -13,19 +13,24 @@ from .questions import questions
 from .state import answers
 
 
-def cell_scores(course, assignment, student=None) -> dict:
-    """{student: {grade_id: score or None}} of every student with a counted attempt."""
+def cell_scores(course, assignment, student=None, *, graded_only=False) -> dict:
+    """{student: {grade_id: score or None}} of every student with a counted attempt;
+    graded_only: only the questions the service ever graded for that student."""
     table = {}
     for question in questions(course, assignment):
         for name, answer in answers(course, assignment, question, student).items():
+            if graded_only and not (answer.grade or answer.history):
+                continue
             table.setdefault(name, {})[question.id] = \
                 answer.grade["score"] if answer.grade else None
     return table
 
 
 def sync(course, assignment, student=None):
-    """Write the current human grades (of one student, or all) into the gradebook."""
-    table = cell_scores(course, assignment, student)
+    """Write the current human grades (of one student, or all) into the gradebook.  Cells
+    the service never graded for a student keep what nbgrader put there (a blank answer's
+    0, a formgrader grade)."""
+    table = cell_scores(course, assignment, student, graded_only=True)
     if table:
         record_manual(course, assignment, table)
 

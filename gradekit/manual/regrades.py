@@ -7,7 +7,7 @@ from sqlalchemy import and_, insert, select, update
 from ..attempts.database import engine_for, regrade_requests
 from .questions import question
 from .scoring import text as checked_text
-from .state import settings
+from .state import counted_rows, settings
 
 TEXT_CHARS = 2000
 
@@ -33,9 +33,11 @@ def _of(assignment, qid, student):
 
 
 def file_regrade(course, assignment, qid, student, text) -> dict:
-    """File a request; ValueError for an empty or long text or an unpublished question,
-    AlreadyOpen when one is open."""
+    """File a request; KeyError for a student without a counted attempt, ValueError for an
+    empty or long text or an unpublished question, AlreadyOpen when one is open."""
     question(course, assignment, qid)
+    if not counted_rows(course, assignment, student):
+        raise KeyError(f"you have no counted attempt of {assignment}")
     body = checked_text(text, "text", limit=TEXT_CHARS, required=True)
     with engine_for(course).begin() as db:
         if not settings(db, assignment, qid)[1]:

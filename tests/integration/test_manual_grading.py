@@ -114,6 +114,14 @@ def test_grading_a_question_from_rubric_to_regrade_request(web, tmp_path):
     scores = {r["student"]: r["score"] for r in teach("GET", f"{base}/{Q3}/answers")}
     assert scores == {"ann": 0.375, "ben": 0.5, "cat": 0.375, "dan": 0.0}
     assert "manual" not in ann("GET", f"/api/assignments/{A}/attempts/1")   # unpublished
+    # rubrics to reuse: exported without ids, imported back merged by title
+    kept = teach("GET", f"/api/instructor/{A}/rubrics")
+    assert kept["questions"][Q3]["items"][1] == {"title": "no reason given", "points": -0.125,
+                                                 "description": "why 2?"}
+    kept["questions"][Q4] = {"scoring": "positive", "items": [{"title": "weights", "points": 0.25}]}
+    merged = teach("PUT", f"/api/instructor/{A}/rubrics", kept)["questions"]
+    assert (merged[Q4]["scoring"], len(merged[Q3]["items"])) == ("positive", 2)
+    teach("PUT", f"/api/instructor/{A}/rubrics", {"questions": {"nope": {}}}, status=422)
 
     # new counted attempts: ann's answer is the same (graded still), ben's changed
     upload_all(server, root, tokens, {"ann": notebook(root, {Q3: HOSTILE}),
@@ -138,6 +146,11 @@ def test_grading_a_question_from_rubric_to_regrade_request(web, tmp_path):
         status=409)
     ann("POST", f"/api/assignments/{A}/regrade-requests", {"question": "nope", "text": "x"},
         status=404)
+    replied = teach("PUT", f"{base}/{Q3}/regrade-requests/ann", {"reply": "fair: 0.5"})
+    assert (replied["id"], replied["status"], replied["replied_by"]) == \
+        (filed["id"], "answered", "teach")
+    assert [r["status"] for r in teach("GET", f"/api/instructor/{A}/regrade-requests")] == \
+        ["answered"]
 
     # one gradebook: the service, `gradekit export` and `nbgrader export` agree on totals
     service = {r["student"]: r for r in teach("GET", f"/api/instructor/{A}/grades")}
@@ -166,7 +179,8 @@ def test_students_are_refused_and_unknown_ids_are_not_found(web):
     student, teach = Api(server, tokens["dan"]), Api(server, tokens["teach"])
     base = f"/api/instructor/{A}"
     calls = [("GET", f"{base}/questions"), ("GET", f"{base}/questions/{Q3}/answers"),
-             ("POST", f"{base}/questions/{Q3}/rubric"), ("PATCH", f"{base}/questions/{Q3}/rubric/1"),
+             ("POST", f"{base}/questions/{Q3}/rubric"),
+             ("PATCH", f"{base}/questions/{Q3}/rubric/1"),
              ("PATCH", f"{base}/questions/{Q3}"), ("PUT", f"{base}/questions/{Q3}/grades/dan"),
              ("POST", f"{base}/questions/{Q3}/groups/0/grade"), ("POST", f"{base}/publish"),
              ("GET", f"{base}/rubrics"), ("PUT", f"{base}/rubrics"),

@@ -35,8 +35,9 @@ def attempt(course, student, number, answers, counts=True, suffix=".ipynb"):
     archive.parent.mkdir(parents=True, exist_ok=True)
     archive.write_bytes(notebook(course, answers) if suffix == ".ipynb" else b"x = 1\n")
     row = attempts.Attempt(A, student, number, archive.name,
-                           str(archive.relative_to(course.root)), f"2026-12-01T10:0{number}:00+00:00",
-                           "graded", score=10.0, max_score=10.0, late_penalty=0.0, counts=counts)
+                           str(archive.relative_to(course.root)),
+                           f"2026-12-01T10:0{number}:00+00:00", "graded", score=10.0,
+                           max_score=10.0, late_penalty=0.0, counts=counts)
     attempts.add(course, row)
     return row
 
