@@ -71,8 +71,8 @@ def build_app(course, queue, *, secure_cookies=False) -> Starlette:
         queue.close()
 
     app = Starlette(
-        routes=api.routes + grading_api.routes + pages.routes + instructor.routes + similarity_pages.routes + [
-            *grading_pages.routes, *grading_forms.routes,
+        routes=api.routes + grading_api.routes + pages.routes + instructor.routes
+        + similarity_pages.routes + grading_pages.routes + grading_forms.routes + [
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static")],
         middleware=[
             Middleware(NoStore),
