@@ -13,7 +13,8 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from ..submissions.load import MAX_UPLOAD_BYTES
-from . import api, grading_api, instructor, pages, similarity_pages
+from . import (api, grading_api, grading_forms, grading_pages, instructor, pages,
+               similarity_pages)
 from .auth import Guard, course_secret
 from .comparisons import Comparisons
 from .limits import BodyLimit
@@ -70,7 +71,8 @@ def build_app(course, queue, *, secure_cookies=False) -> Starlette:
         queue.close()
 
     app = Starlette(
-        routes=api.routes + grading_api.routes + pages.routes + instructor.routes + similarity_pages.routes + [
+        routes=api.routes + grading_api.routes + pages.routes + instructor.routes
+        + similarity_pages.routes + grading_pages.routes + grading_forms.routes + [
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static")],
         middleware=[
             Middleware(NoStore),

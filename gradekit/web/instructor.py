@@ -10,6 +10,7 @@ from ..attempts import table as attempts
 from ..dispatch.jobs import AttemptJob
 from ..reports.grades_csv import csv_text, rows as export_rows
 from ..attempts.receive import STUDENT_ID
+from ..manual import book
 from . import charts
 from .auth import check_csrf
 from .intake import assignment_of
@@ -37,7 +38,8 @@ def dashboard(request):
                       [row["score"] for row in scored],
                       max((row["max_score"] for row in scored), default=0)),
                   pass_rates=charts.pass_rate_chart(pass_rates(course, assignment)),
-                  in_flight=in_flight(course, assignment))
+                  in_flight=in_flight(course, assignment),
+                  manual=book.progress(course, assignment))
 
 
 def in_flight(course, assignment) -> list:

@@ -9,6 +9,7 @@ from ..attempts import table as attempts
 from ..attempts.storage import beside
 from .auth import csrf_token, session_user
 from .intake import assignment_of
+from .manual_feedback import student_view
 
 # A graded attempt's feedback page is drawn just after its report is shown (record.py):
 # meanwhile the attempt page says so and reloads itself, and /feedback answers 202; a page
@@ -53,10 +54,15 @@ def own_attempt(request, student=None):
     return row
 
 
-def attempt_view(request, row):
-    """The attempt page (a student's, or one an instructor looks at)."""
-    return render(request, "attempt.html", row=row, report=row.report_json(),
-                  drawing=plots_pending(request, row), base=request.url.path)
+def attempt_view(request, row, notice=None, status=200):
+    """The attempt page (a student's, or one an instructor looks at), with `notice` (a
+    one-line answer to the student's last form) above the human grading."""
+    page = render(request, "attempt.html", row=row, report=row.report_json(),
+                  drawing=plots_pending(request, row), base=request.url.path.removesuffix(
+                      "/regrade-request"),
+                  manual=student_view(request.app.state.course, row), notice=notice)
+    page.status_code = status
+    return page
 
 
 def feedback_path(request, row):

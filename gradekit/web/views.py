@@ -74,12 +74,17 @@ def manual_max(course, assignment) -> float:
     return sum(q.max_score for q in questions(course, assignment))
 
 
+def counts_now(course, row, policy=None) -> bool:
+    """Is attempt `row` its student's counted attempt (the one graded by hand)?"""
+    policy = policy or load_policy(course, row.assignment)
+    counted = policy.counted(attempts.listing(course, row.assignment, row.student))
+    return counted is not None and counted.number == row.number
+
+
 def counted_feedback(course, row, policy=None) -> list | None:
     """The human grades of published questions shown with attempt `row`: only the counted
     attempt has them (grades belong to its answers); None before anything is published."""
-    policy = policy or load_policy(course, row.assignment)
-    counted = policy.counted(attempts.listing(course, row.assignment, row.student))
-    if counted is None or counted.number != row.number:
+    if not counts_now(course, row, policy):
         return None
     return feedback(course, row.assignment, row.student) or None
 
