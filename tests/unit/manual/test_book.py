@@ -177,3 +177,24 @@ def test_a_group_grade_reaches_only_its_ungraded_members_and_moves_split_groups(
         book.grade_group(course, A, Q, 999, rubric=[], by="t")
     assert {r["id"]: (r["graded"], r["ungraded"]) for r in book.question_rows(course, A)}[Q] \
         == (2, 2)
+
+
+def test_a_plot_grade_follows_the_kept_numbers_its_pictures_are_drawn_from(course):
+    """A new attempt whose networks train alike keeps a plot's grade; other numbers do not."""
+    from gradekit.attempts import artifacts
+    from gradekit.attempts.storage import beside
+    plot = question(course, A, "task08_plot")
+    kept = {"train_data_1": {"seed": 0, "losses": [0.7, 0.5, 0.2]}}
+
+    def graded(number, answer, numbers):
+        row = attempt(course, "ann", number, {Q: answer})
+        artifacts.write(beside(course, row.archive, artifacts.SUFFIX), numbers)
+
+    graded(1, "2-2-1", kept)
+    item = rubrics.add_item(course, A, plot.id, title="no legend", points=-0.25)
+    assert book.grade(course, A, plot.id, "ann", rubric=[item["id"]], by="t") == 0.25
+    graded(2, "2-2-1 with two sigmoid hidden units", kept)   # only a text answer changed
+    assert state.answers(course, A, plot)["ann"].grade["score"] == 0.25
+    graded(3, "2-2-1", {"train_data_1": {"seed": 0, "losses": [0.7, 0.6, 0.6]}})
+    now = state.answers(course, A, plot)["ann"]
+    assert now.grade is None and now.history[0]["score"] == 0.25
