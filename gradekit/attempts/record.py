@@ -21,7 +21,7 @@ from typing import NamedTuple
 from .states import Status
 from . import table as attempts, gradebook
 from ..errors import Exit
-from ..course.policy import load_policy
+from ..course.config import load_policy
 from ..reports.render import attempt_tail, to_gradescope, to_text
 from .storage import append_json_line, locked, read_json_lines, write_replace
 from ..submissions.load import Rejected, load_bytes

@@ -178,7 +178,7 @@ def check_course(found, root):
 
 def check_services(found, root):
     """The course database and the job queue, when gradekit.toml names them: reachable?"""
-    from ..dispatch.brokerconf import queue_settings
+    from ..course.config import queue_settings
     course = Course(root)
     url, settings = configured_url(course), queue_settings(course)
     if url:

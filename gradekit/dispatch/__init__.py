@@ -27,7 +27,7 @@ Standard library only at import time: with a server running, `gradekit upload` h
 whole upload over without importing numpy, pytest or nbformat.
 """
 from . import broker, warm_client
-from .brokerconf import queue_settings
+from ..course.config import queue_settings
 from .jobs import Grader
 from .local_grader import LocalGrader
 

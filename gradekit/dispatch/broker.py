@@ -1,6 +1,6 @@
 """Broker transport: grading jobs on Celery workers on any number of hosts (celery_app.py).
 
-Used when the course configures a broker (brokerconf.py); then
+Used when the course configures a broker (course/config.py); then
 
   - the web service's background queue is BrokerQueue: a received attempt's job is
     published and the page follows the attempt's row in the course database;
@@ -27,7 +27,7 @@ from types import SimpleNamespace
 
 from ..attempts.states import Status
 from ..errors import Exit, NotGradedYet
-from .brokerconf import queue_settings
+from ..course.config import queue_settings
 from .jobs import AttemptJob, GradeJob, Grader, from_wire, job_to_wire
 
 log = logging.getLogger("gradekit.queue")

@@ -3,7 +3,7 @@ from datetime import datetime
 
 from ..attempts.states import Status
 from ..attempts import table as attempts
-from ..course.policy import load_policy
+from ..course.config import load_policy
 
 PUBLIC_REPORT_KEYS = ("score", "max_score", "tests", "upload", "load", "sandbox", "submission")
 

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from gradekit.dispatch.brokerconf import QueueSettings
+from gradekit.course.config import QueueSettings
 from gradekit.dispatch.leases import Leases
 
 KEY = ("ML06", "alice", 1)
@@ -150,7 +150,7 @@ def test_doctor_and_dashboard_show_attempts_in_flight(course_copy, redis_server,
 
     from gradekit.attempts import table as attempts
     from gradekit.course.layout import Course
-    from gradekit.dispatch.brokerconf import queue_settings
+    from gradekit.course.config import queue_settings
     from gradekit.dispatch.local_queue import LocalQueue
     from gradekit.commands.doctor import Findings, check_in_flight
     from gradekit.attempts.receive import receive

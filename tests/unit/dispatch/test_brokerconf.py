@@ -1,14 +1,14 @@
 """The job queue's and the course database's configuration (no servers needed): who picks
-the broker transport, and bad settings as one line and exit 2."""
+the broker transport (bad settings: tests/unit/course/test_config.py)."""
 import subprocess
 import sys
 
 import pytest
 
-from gradekit.course.layout import Course, CourseError
+from gradekit.course.layout import Course
 from gradekit.attempts.database import configured_url
 from gradekit.dispatch import grader_for, queue_for
-from gradekit.dispatch.brokerconf import queue_settings
+from gradekit.course.config import queue_settings
 from gradekit.attempts.gradebook import gradebook_url
 
 
@@ -51,18 +51,6 @@ def test_the_gradebook_follows_the_course_database(course, monkeypatch):
     assert gradebook_url(course) == "postgresql+psycopg://gradekit@db-host/ml06"
     monkeypatch.setenv("GRADEKIT_DATABASE", "postgres://x@y/z")
     assert gradebook_url(course) == "postgresql+psycopg://x@y/z"
-
-
-@pytest.mark.parametrize("table, message", [
-    ('broker = "amqp://host"', "[queue] broker must be a redis:// URL"),
-    ('broker = "redis://h"\ntime_limit_s = "long"', "[queue] time_limit_s must be a number"),
-    ('broker = "redis://h"\nworkers = 3', "unknown [queue] setting 'workers'"),
-    ('broker = "redis://h"\nlease_s = 2', "[queue] lease_s must be at least 4 s"),
-])
-def test_bad_queue_settings_are_one_line(course, table, message):
-    configure(course, f"[queue]\n{table}\n")
-    with pytest.raises(CourseError, match=message.replace("[", r"\[").replace("]", r"\]")):
-        queue_settings(course)
 
 
 def test_worker_without_a_broker_is_exit_2_and_one_line(course):
