@@ -34,18 +34,12 @@ url = "postgresql://gradekit@db-host/ml06"
 
 
 @pytest.fixture
-def course(tmp_path, monkeypatch):
+def course(tmp_path, configure):
     """An empty course folder (gradekit.toml only) and no configuration in the environment."""
-    monkeypatch.delenv("GRADEKIT_BROKER", raising=False)
-    monkeypatch.delenv("GRADEKIT_DATABASE", raising=False)
     return Course(tmp_path)
 
 
-def configure(course, text):
-    (course.root / "gradekit.toml").write_text(text, encoding="utf-8")
-
-
-def test_a_good_file_gives_every_table(course):
+def test_a_good_file_gives_every_table(course, configure):
     configure(course, GOOD)
     config = read_config(course)
     assert config.policy("ML06") == Policy(
@@ -59,7 +53,7 @@ def test_a_good_file_gives_every_table(course):
     assert sorted(config.policies) == ["LR01", "ML06"]
 
 
-def test_values_are_kept_as_written_since_reports_print_them(course):
+def test_values_are_kept_as_written_since_reports_print_them(course, configure):
     configure(course, "[ML06]\nmin_interval_s = 10\n")
     assert type(load_policy(course, "ML06").min_interval_s) is int
 
@@ -70,14 +64,14 @@ def test_defaults_when_the_file_is_absent(course):
     assert (config.queue, config.database_url) == (None, None)
 
 
-def test_defaults_when_a_table_is_absent_or_empty(course):
+def test_defaults_when_a_table_is_absent_or_empty(course, configure):
     configure(course, "[ML06]\n[queue]\nname = \"x\"\n")
     assert load_policy(course, "ML06") == Policy()
     assert load_policy(course, "LR01") == Policy()
     assert queue_settings(course) is None          # no broker: grading stays on this host
 
 
-def test_the_environment_stands_in_for_broker_and_url(course, monkeypatch):
+def test_the_environment_stands_in_for_broker_and_url(course, configure, monkeypatch):
     configure(course, GOOD)
     monkeypatch.setenv("GRADEKIT_BROKER", "redis://elsewhere:6379/0")
     monkeypatch.setenv("GRADEKIT_DATABASE", "postgres://x@y/z")
@@ -111,7 +105,7 @@ def test_the_environment_stands_in_for_broker_and_url(course, monkeypatch):
     ('[database]\nuri = "postgresql://h/db"\n', r"unknown \[database\] setting 'uri'"),
     ("queue = 3\n", "'queue' must be a table"),
 ])
-def test_each_kind_of_bad_file_is_one_line_naming_table_and_key(course, text, message):
+def test_each_kind_of_bad_file_is_one_line_naming_table_and_key(course, configure, text, message):
     configure(course, text)
     with pytest.raises(CourseError, match=message) as raised:
         read_config(course)
@@ -119,7 +113,7 @@ def test_each_kind_of_bad_file_is_one_line_naming_table_and_key(course, text, me
     assert raised.value.exit == Exit.USAGE
 
 
-def test_a_bad_table_fails_every_reader_not_only_its_own(course):
+def test_a_bad_table_fails_every_reader_not_only_its_own(course, configure):
     configure(course, "[ML06]\n[queue]\nbroker = \"amqp://host\"\n")
     with pytest.raises(CourseError, match="broker"):
         load_policy(course, "ML06")

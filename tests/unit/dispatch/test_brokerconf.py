@@ -13,14 +13,9 @@ from gradekit.attempts.gradebook import gradebook_url
 
 
 @pytest.fixture
-def course(course_copy, monkeypatch):
-    monkeypatch.delenv("GRADEKIT_BROKER", raising=False)
-    monkeypatch.delenv("GRADEKIT_DATABASE", raising=False)
+def course(course_copy, configure):
+    """A copy of the course, no GRADEKIT_* overrides in the environment."""
     return Course(course_copy)
-
-
-def configure(course, text):
-    (course.root / "gradekit.toml").write_text(text)
 
 
 def test_without_a_broker_nothing_changes(course):
@@ -30,7 +25,7 @@ def test_without_a_broker_nothing_changes(course):
     assert gradebook_url(course) == f"sqlite:///{course.root / 'gradebook.db'}"
 
 
-def test_a_broker_makes_the_queue_and_uploads_go_through_it(course, monkeypatch):
+def test_a_broker_makes_the_queue_and_uploads_go_through_it(course, configure, monkeypatch):
     configure(course, '[queue]\nbroker = "redis://:secret@db-host:6379/2"\ntime_limit_s = 300\n')
     settings = queue_settings(course)
     assert settings.time_limit_s == 300.0
@@ -45,7 +40,7 @@ def test_a_broker_makes_the_queue_and_uploads_go_through_it(course, monkeypatch)
     assert queue_settings(course).broker == "redis://elsewhere:6379/0"
 
 
-def test_the_gradebook_follows_the_course_database(course, monkeypatch):
+def test_the_gradebook_follows_the_course_database(course, configure, monkeypatch):
     configure(course, '[database]\nurl = "postgresql://gradekit@db-host/ml06"\n')
     assert configured_url(course) == "postgresql+psycopg://gradekit@db-host/ml06"
     assert gradebook_url(course) == "postgresql+psycopg://gradekit@db-host/ml06"
