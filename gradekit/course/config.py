@@ -1,6 +1,6 @@
 """gradekit.toml, the course's configuration, read and checked in one place.
 
-    [ML06]         an assignment's upload policy: the fields of course.policy.Policy
+    [ASSIGNMENT]   an assignment's upload policy: the fields of course.policy.Policy
     [queue]        the job queue shared by grading hosts: the fields of QueueSettings
     broker = "redis://grading-db:6379/0"   # or GRADEKIT_BROKER; absent: no broker
     name = "gradekit"        # the broker's queue (and lease keys): one per course
@@ -10,7 +10,7 @@
     sweep_s = 10             # how often web and workers look for attempts the queue lost
     grace_s = 15             # a pending attempt this old without a lease is enqueued again
     [database]
-    url = "postgresql://gradekit@db-host/ml06"   # or GRADEKIT_DATABASE; absent: SQLite
+    url = "postgresql://gradekit@db-host/course"   # or GRADEKIT_DATABASE; absent: SQLite
 
 Every other table is an assignment's, so `queue` and `database` (layout.RESERVED) are no
 assignment's names.  The whole file is checked at every read: an unknown key or a value of
