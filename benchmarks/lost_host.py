@@ -7,7 +7,7 @@ SIGKILLed while it grades (its `--kill-at`th job).
 Reported, in seconds after the kill: when the dead host's attempt was graded again and when
 the last attempt of the burst was graded; and whether every attempt was graded once
 (one "graded" event, one report, one gradebook row each).  Default lease, sweep and grace
-(brokerconf.py).  Real servers as the tests start them (tests/servers.py).  Not part of
+(course/config.py).  Real servers as the tests start them (tests/servers.py).  Not part of
 the suite.
 """
 import argparse

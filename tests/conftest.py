@@ -47,12 +47,9 @@ def datasets(course_root):
 
 @pytest.fixture(params=["bubblewrap", "fallback"])
 def sandbox_mode(request, monkeypatch):
-    """Run a sandbox test with bubblewrap and again with the forced fallback.
-
-    Where bubblewrap is not installed both runs use the fallback, and the reported level
-    says so: the value returned is the level the sandbox must report.
-    """
-    import shutil
+    """The sandbox level a test runs under, once with bubblewrap and once with the fallback."""
+    # Where bubblewrap is not installed both runs use the fallback, and the reported level
+    # says so: the value returned is the level the sandbox must report.
     if request.param == "fallback" or shutil.which("bwrap") is None:
         monkeypatch.setenv("GRADEKIT_SANDBOX", "fallback")
         return "fallback"
@@ -65,6 +62,14 @@ def course_copy(tmp_path, course_root):
     """A private copy of the course (tmp_path/course), so run-time files stay out of the repo."""
     from gradekit.course.layout import Course
     return Course(course_root).copy_to(tmp_path / "course").root
+
+
+@pytest.fixture
+def configure(monkeypatch):
+    """configure(course, text): write the course's gradekit.toml; no GRADEKIT_* overrides."""
+    monkeypatch.delenv("GRADEKIT_BROKER", raising=False)
+    monkeypatch.delenv("GRADEKIT_DATABASE", raising=False)
+    return lambda course, text: (course.root / "gradekit.toml").write_text(text, encoding="utf-8")
 
 
 @pytest.fixture
@@ -93,6 +98,7 @@ def serving(course_root, assignment, patience_s=180):
 
 
 def free_port():
+    """A TCP port free on the loopback interface at this moment."""
     import socket
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -192,8 +198,8 @@ def site_folders():
 
 @pytest.fixture
 def layered_env():
-    """make(packages): a fresh virtualenv under /tmp with packages {name: __init__ source} of
-    its own, layered on this environment by a .pth file (so it needs no downloads)."""
+    """make(packages): a virtualenv layered on this one, with packages {name: __init__ source}."""
+    # layered by a .pth file, so it needs no downloads; under /tmp, removed after the test
     made = []
 
     def make(packages):

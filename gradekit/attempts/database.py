@@ -20,8 +20,7 @@ from sqlalchemy import (Boolean, Column, Float, Integer, MetaData, String, Table
 
 from sqlalchemy.exc import OperationalError
 
-from ..course.layout import CourseError
-from ..course.settings import SettingsError, read_toml
+from ..course.config import read_config
 from ..integrations.toolpath import scripts_on_path
 
 metadata = MetaData()
@@ -155,12 +154,7 @@ def configured_url(course) -> str | None:
 
     `postgresql://` and `postgres://` mean psycopg 3, the driver gradekit installs (bare,
     SQLAlchemy would look for psycopg2)."""
-    url = os.environ.get("GRADEKIT_DATABASE")
-    if not url:
-        try:
-            url = read_toml(course.root / "gradekit.toml").get("database", {}).get("url")
-        except SettingsError as exc:
-            raise CourseError(f"gradekit.toml: {exc}") from None
+    url = read_config(course).database_url
     if not url:
         return None
     for bare in ("postgresql://", "postgres://"):

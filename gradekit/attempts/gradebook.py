@@ -46,7 +46,7 @@ def ensure_assignment(course, assignment):
     # nbgrader adds the assignment and its grade cells as it generates the student version;
     # that goes to a scratch folder, since --force first deletes the release folder that
     # students and other processes may be reading at this moment
-    from ..commands.release import run_nbgrader
+    from ..integrations.nbgrader_release import run_nbgrader
     with tempfile.TemporaryDirectory(prefix="gradekit-release-") as scratch:
         run_nbgrader(assignment, course.root, release_dir=scratch)
 

@@ -18,7 +18,8 @@ from .states import Status
 from . import table as attempts
 from .table import Attempt
 from .record import grade_attempt
-from ..course.policy import load_policy, utc_now
+from ..course.config import load_policy
+from ..course.policy import utc_now
 from ..errors import Exit
 from .storage import append_json_line, locked, read_json_lines, write_new
 from ..submissions.load import Rejected, load_bytes

@@ -22,7 +22,7 @@ from .states import Status
 from . import table as attempts, artifacts, gradebook
 from ..errors import Exit
 from ..manual import ledger
-from ..course.policy import load_policy
+from ..course.config import load_policy
 from ..reports.render import attempt_tail, to_gradescope, to_text
 from .storage import append_json_line, beside, locked, read_json_lines, write_replace
 from ..submissions.load import Rejected, load_bytes

@@ -16,7 +16,7 @@ from ..attempts.states import Status
 from ..attempts import gradebook
 from ..course.layout import Course, CourseError
 from ..dispatch import grader_for
-from ..course.policy import load_policy
+from ..course.config import load_policy
 from ..attempts.storage import write_replace
 from ..attempts.record import write_feedback_page
 from ..attempts.receive import STUDENT_ID

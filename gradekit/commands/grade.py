@@ -17,5 +17,9 @@ def main(*, assignment: str, path: Path, as_json: bool = False, course_root: Pat
     print(to_json_text(result) if as_json else to_text(result))
     if result.status == Status.REJECTED:
         print(f"gradekit: rejected: {result.error}", file=sys.stderr)
-        return Exit.USAGE
-    return Exit.DONE
+    return exit_code(result)
+
+
+def exit_code(result) -> Exit:
+    """What `gradekit grade` exits with for a result: 2 rejected, 0 graded (whatever the score)."""
+    return Exit.USAGE if result.status == Status.REJECTED else Exit.DONE

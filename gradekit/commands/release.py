@@ -1,13 +1,11 @@
 """`gradekit release ASSIGNMENT`: build release/<assignment> with nbgrader and verify it."""
 import fnmatch
 import json
-import re
-import subprocess
 import sys
 from pathlib import Path
 
 from ..course.layout import ASSIGNMENT_NAME
-from ..integrations.toolpath import scripts_on_path
+from ..integrations.nbgrader_release import ReleaseError, run_nbgrader
 from ..errors import Exit
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -18,11 +16,6 @@ INSTRUCTOR_ONLY = ("*.db", "*.db-journal", ".ipynb_checkpoints", "__pycache__", 
 INSTRUCTOR_DIRS = ("reference", "graders")
 # Shorter solution lines ("return a, b") are too generic to prove a leak.
 MIN_DISTINCTIVE = 12
-EXCEPTION_LINE = re.compile(r"^\s*[\w.]*(Error|Exception): ")
-
-
-class ReleaseError(Exception):
-    """The source assignment is broken or its release would leak instructor material."""
 
 
 def main(*, assignment: str, course_root: Path) -> int:
@@ -88,26 +81,6 @@ def check_metadata(name, nb):
             if isinstance(points, bool) or not isinstance(points, (int, float)) or points < 0:
                 raise ReleaseError(f"{where}: grade cell {grade_id!r} needs non-negative points, "
                                    f"has {points!r}")
-
-
-def run_nbgrader(assignment, root, release_dir=None):
-    """nbgrader generate_assignment --force in a child process, its log kept out of sight;
-    the student version goes to release_dir when given (else the course's release/)."""
-    # A child process: nbgrader reads nbgrader_config.py from its cwd and keeps global
-    # traitlets state, which must not leak between releases of different course roots.
-    scripts_on_path()
-    elsewhere = [f"--CourseDirectory.release_directory={release_dir}"] if release_dir else []
-    done = subprocess.run(
-        [sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force",
-         *elsewhere],
-        cwd=root, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        # nbgrader logs a traceback and then generic ERROR lines: the exception line of the
-        # traceback is the one that tells the instructor what to fix.
-        log = (done.stderr + done.stdout).splitlines()
-        reasons = [line for line in log if EXCEPTION_LINE.match(line)]
-        reason = (reasons or [line for line in log if "ERROR" in line] or log or ["no output"])[-1]
-        raise ReleaseError(f"nbgrader generate_assignment failed: {reason.strip()}")
 
 
 def is_instructor_only(relative):

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from ..course.layout import Course, CourseError
-from ..dispatch.brokerconf import queue_settings
+from ..course.config import queue_settings
 
 
 def main(*, concurrency: int | None = None, course_root: Path = Path(".")) -> int:

@@ -8,6 +8,8 @@ from ..errors import UsageError
 from .settings import Settings, SettingsError, parse, read_toml
 
 ASSIGNMENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+# gradekit.toml's own tables (course/config.py); its other tables are assignments' policies
+RESERVED = ("queue", "database")
 PUBLIC_SUFFIXES = (".py", ".csv", ".txt")
 # What a course needs to grade (run-time data such as uploads/ and gradebook.db excluded).
 COURSE_PARTS = ("nbgrader_config.py", "gradekit.toml", "source", "release", "graders",
@@ -41,6 +43,9 @@ class Course:
         """Check that `name` is a gradable assignment of this course; returns it."""
         if not ASSIGNMENT_NAME.match(name or ""):
             raise CourseError(f"invalid assignment name {name!r}")
+        if name in RESERVED:
+            raise CourseError(f"no assignment may be named {name!r}: gradekit.toml's [{name}] "
+                              "table is the course's own")
         if not (self.graders_dir(name) / "pytest.ini").is_file():
             raise CourseError(f"no graders for assignment {name!r} under {self.root / 'graders'}"
                               " (run gradekit from the course root)")
@@ -49,7 +54,7 @@ class Course:
     def assignments(self) -> list:
         """The gradable assignments (graders/<A>/pytest.ini), sorted by name."""
         return sorted(p.parent.name for p in (self.root / "graders").glob("*/pytest.ini")
-                      if ASSIGNMENT_NAME.match(p.parent.name))
+                      if ASSIGNMENT_NAME.match(p.parent.name) and p.parent.name not in RESERVED)
 
     def graders_dir(self, name):
         return self.root / "graders" / name

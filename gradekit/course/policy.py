@@ -1,4 +1,5 @@
-"""Course policy for uploads, read from gradekit.toml at the course root.
+"""Course policy for uploads: an assignment's table of gradekit.toml (course/config.py reads
+and checks it).
 
     [ASSIGNMENT]
     deadline = 2026-12-20T23:59:00+01:00   # TOML datetime with offset; omit for none
@@ -13,8 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from ..attempts.states import Status
-from .layout import CourseError
-from .settings import SettingsError, read_toml
 
 
 @dataclass(frozen=True)
@@ -82,23 +81,6 @@ class Policy:
             days = math.ceil((submitted - self.deadline).total_seconds() / 86400)
             return min(max_score, days * float(self.late_penalty.split(":", 1)[1]) * max_score)
         return 0.0
-
-
-def load_policy(course, assignment) -> Policy:
-    """The policy of `assignment`, defaults where gradekit.toml is silent or absent."""
-    try:
-        table = read_toml(course.root / "gradekit.toml").get(assignment, {})
-        policy = Policy(**table)
-    except (SettingsError, TypeError) as exc:
-        raise CourseError(f"gradekit.toml: {exc}") from None
-    deadline = policy.deadline
-    if isinstance(deadline, datetime) and deadline.tzinfo is None:
-        raise CourseError("gradekit.toml: the deadline needs a UTC offset (e.g. +01:00)")
-    if policy.counts not in ("latest", "best"):
-        raise CourseError("gradekit.toml: counts must be 'latest' or 'best'")
-    if not (policy.late_penalty in ("none", "zero") or policy.late_penalty.startswith("per_day:")):
-        raise CourseError("gradekit.toml: late_penalty must be none, zero or per_day:FRACTION")
-    return policy
 
 
 def utc_now() -> datetime:

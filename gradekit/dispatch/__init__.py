@@ -15,7 +15,8 @@ grade through here; nothing else chooses a transport.  The transports:
   local  this process for one attempt, a process pool for a batch (local_grader.py);
          always there;
   broker Celery workers on any number of hosts, when the course names a broker (broker.py,
-         celery_app.py): uploads are queued for them, gradings go to them when one answers.
+         broker_grader.py, celery_app.py): uploads are queued for them, gradings go to
+         them when one answers.
 
 A remote transport gets the local one as its fallback: whatever it fails to grade (no
 answer, an error, a server of another version) is graded here, as if it were not running.
@@ -26,14 +27,14 @@ its workers execute them with local_grader.run_job, as the warm server's workers
 Standard library only at import time: with a server running, `gradekit upload` hands the
 whole upload over without importing numpy, pytest or nbformat.
 """
-from . import broker, warm_client
-from .brokerconf import queue_settings
+from . import broker, broker_grader, warm_client
+from ..course.config import queue_settings
 from .jobs import Grader
 from .local_grader import LocalGrader
 
 # Tried in order: connect(course, assignment, fallback) -> a Grader if it answers, else None.
-# A course that configures a broker grades through it (broker.py), whatever runs here.
-REMOTE = (broker.connect, warm_client.connect)
+# A course that configures a broker grades through it (broker_grader.py), whatever runs here.
+REMOTE = (broker_grader.connect, warm_client.connect)
 
 
 def queue_for(course, workers=None):

@@ -1,6 +1,6 @@
 """The broker transport's Celery app: its configuration, its two tasks, the worker.
 
-Imported only where a broker is configured (brokerconf.py).  Configured for at-least-once
+Imported only where a broker is configured (course/config.py).  Configured for at-least-once
 delivery with nothing but JSON on the wire:
 
   - a job is acknowledged after it ran (acks_late) and handed out again when the worker

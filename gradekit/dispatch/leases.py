@@ -69,7 +69,7 @@ def described(value) -> str:
 def lease_states(course, attempt_keys) -> list:
     """(", " and what its lease says, whether nobody holds it) per attempt; [] when the
     course has no broker or it does not answer (doctor's job queue line says why)."""
-    from .brokerconf import queue_settings
+    from ..course.config import queue_settings
     try:
         settings = queue_settings(course)
         held = Leases(settings).held(attempt_keys) if settings else None

@@ -14,7 +14,7 @@ from sqlalchemy import and_, select
 from ..attempts import table as attempts
 from ..attempts.database import engine_for, manual_grades, manual_questions, rubric_items
 from ..attempts.states import Status
-from ..course.policy import load_policy
+from ..course.config import load_policy
 from .questions import answer_digest, answer_text
 from .scoring import DEFAULT_SCORING, score
 

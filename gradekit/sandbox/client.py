@@ -5,10 +5,7 @@ restarted and the submission reloaded for the next one.  A unit (cell or stateme
 hangs or kills the interpreter while loading is left out of the next start, so everything
 defined elsewhere is still graded.
 """
-import json
 import os
-import selectors
-import signal
 import time
 
 from ..course.settings import TimeLimits
@@ -18,6 +15,7 @@ from .diagnose import why_not_started
 from .launch import ResourceLimits
 from .outcomes import StudentError, UnitOutcome
 from .starters import ColdStart
+from .wire import Wire, codec
 
 # A call's time limit is CPU time where the sandbox's cgroup counts it: a call that hit its
 # wall-clock limit having used less CPU than that while a process of it still wants a CPU
@@ -27,13 +25,7 @@ from .starters import ColdStart
 STARVED_SLACK = 10.0
 
 
-def _codec():
-    """codec.py imports numpy (~0.1 s): a cold grading launches its sandbox first."""
-    from .inside import codec
-    return codec
-
-
-class Sandbox:
+class Sandbox(Wire):
     """One submission's untrusted interpreter; use as a context manager."""
 
     # The time limits' defaults are the course's (course.settings.TimeLimits), not restated.
@@ -175,6 +167,10 @@ class Sandbox:
     # forgetting a sandbox another process owns without killing it (twins.py)
     fork, release = twins.fork, twins.release
 
+    def _left(self):
+        """Seconds left of the submission's time budget."""
+        return self.deadline - time.monotonic()
+
     def _kill(self):
         if self.process is None:
             return
@@ -185,54 +181,6 @@ class Sandbox:
                 pass
         self.process.stop()
         self.process = None
-
-    # -- wire -------------------------------------------------------------------------
-    def _left(self):
-        return self.deadline - time.monotonic()
-
-    def _send(self, message):
-        try:
-            os.write(self.process.requests, json.dumps(message).encode() + b"\n")
-        except (BrokenPipeError, OSError):
-            raise StudentError("crashed", self._death())
-
-    def _receive(self, timeout):
-        """Next JSON line from the sandbox, or StudentError on timeout or death."""
-        end = time.monotonic() + max(0.0, timeout)
-        with selectors.DefaultSelector() as selector:
-            selector.register(self.process.answers, selectors.EVENT_READ)
-            while b"\n" not in self._buffer:
-                left = end - time.monotonic()
-                if left <= 0:
-                    raise StudentError("timeout", f"did not finish within {timeout:.0f} s")
-                if not selector.select(left):
-                    continue
-                chunk = os.read(self.process.answers, 1 << 20)
-                if not chunk:
-                    raise StudentError("crashed", self._death())
-                self._buffer += chunk
-                if len(self._buffer) > _codec().MAX_ANSWER_BYTES:
-                    raise StudentError("bad_value", f"answer larger than "
-                                                    f"{_codec().MAX_ANSWER_BYTES >> 20} MB")
-        line, self._buffer = self._buffer.split(b"\n", 1)
-        try:
-            answer = _codec().loads_answer(line)
-        except _codec().NotPlain as exc:
-            raise StudentError("bad_value", str(exc)) from None
-        if type(answer) is not dict:
-            raise StudentError("bad_value", "garbled answer from the sandbox (fd 4 was written to)")
-        return answer
-
-    def _death(self):
-        code = self.process.exit_code(5) if self.process else None
-        if code is not None and code < 0:
-            return f"the interpreter was killed by {signal.Signals(-code).name}"
-        if code is None:
-            return "the interpreter ended (os._exit or a crash)"
-        return f"the interpreter exited (exit code {code}; os._exit or a crash)"
-
-    def _tail(self):
-        return self.process.tail() if self.process else ""
 
     # -- calls --------------------------------------------------------------------------
     def request(self, message, timeout=None):
@@ -259,7 +207,7 @@ class Sandbox:
             raise StudentError(kind if kind in StudentError.KINDS else "exception",
                                str(answer.get("error", "failed"))[:2000])
         try:
-            return _codec().decode_output(answer.get("value"))
+            return codec().decode_output(answer.get("value"))
         except Exception as exc:   # noqa: BLE001  decoding is pure: any failure is the answer's
             raise StudentError("bad_value", str(exc)[:500] or type(exc).__name__) from None
 
@@ -296,8 +244,8 @@ class Sandbox:
 
     def _call(self, name, args, kwargs, timeout):
         return self.request({"op": "call", "name": name,
-                             "args": [_codec().encode_input(a) for a in args],
-                             "kwargs": {k: _codec().encode_input(v) for k, v in kwargs.items()}},
+                             "args": [codec().encode_input(a) for a in args],
+                             "kwargs": {k: codec().encode_input(v) for k, v in kwargs.items()}},
                             timeout)
 
     def value(self, name):
@@ -308,6 +256,6 @@ class Sandbox:
         """Build the student's estimator and fit copies [(seed, X, y)]; returns its class
         name, plain params and, per fit, the fitted `attributes` (e.g. "coef_")."""
         return self.request({"op": "sklearn", "name": name, "attributes": list(attributes),
-                             "fits": [{"seed": seed, "X": _codec().encode_input(X),
-                                       "y": _codec().encode_input(y)} for seed, X, y in fits]},
+                             "fits": [{"seed": seed, "X": codec().encode_input(X),
+                                       "y": codec().encode_input(y)} for seed, X, y in fits]},
                             timeout)

@@ -10,7 +10,7 @@ from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from ..attempts import users
-from ..course.policy import load_policy
+from ..course.config import load_policy
 from ..submissions.load import MAX_UPLOAD_BYTES
 from .auth import SIGN_IN_DELAY_S, check_csrf, client_of, session_user, sign_in
 from .intake import assignment_of, read_upload, submit_upload, upload_form

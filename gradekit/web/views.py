@@ -3,7 +3,7 @@ from datetime import datetime
 
 from ..attempts.states import Status
 from ..attempts import table as attempts
-from ..course.policy import load_policy
+from ..course.config import load_policy
 from ..manual.book import feedback, manual_totals
 from ..manual.questions import questions
 

@@ -1,13 +1,17 @@
 """Grading end to end: the reference, the release stub, the mutant/variant/attack library.
 
 The library (graders/ML06/{mutants,variants,attacks}) says per file which grade cells must
-lose points; these tests hold the graders to it.  Attacks run under both sandbox levels.
+lose points; these tests hold the graders to it.  Attacks run under both sandbox levels, and
+their reports must be the recorded ones (tests/integration/test_library_grades.py).
 """
+import json
+
 import pytest
 
 from gradekit.course.layout import Course
 from gradekit.grading.library import BASES, load_library
 from gradekit.grading.run import grade_bytes, grade_path
+from tests.helpers import ATTACK_BUDGET_S, LIBRARY_RECORD, kept_report, library_diff
 
 COURSE = Course(__file__.rsplit("/tests/", 1)[0])
 LIBRARY = load_library(COURSE.graders_dir("ML06"))
@@ -89,12 +93,15 @@ def test_audit_of_the_real_graders_passes():
 @pytest.mark.slow
 @pytest.mark.parametrize("example", by_kind("attacks"))
 def test_attack_gains_nothing(example, sandbox_mode):
-    # a short budget: the endless-loop attacks would otherwise take the default 120 s each
-    result = grade_example(example, budget_s=25.0)
+    result = grade_example(example, budget_s=ATTACK_BUDGET_S)
     gained = {cell: got for cell, (got, _) in result.cell_scores().items()
               if cell in example.must_fail and got > 0}
     assert not gained, f"{example.name} ({example.note or example.description}) gained {gained}"
     assert result.sandbox.startswith(sandbox_mode)
+    recorded = json.loads(LIBRARY_RECORD.read_text(encoding="utf-8"))
+    diff = library_diff({example.name: recorded.get(example.name)},
+                        {example.name: kept_report(example.kind, result)})
+    assert not diff, f"the report differs from the recorded one:\n{diff}"
 
 
 @pytest.mark.slow

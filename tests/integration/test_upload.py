@@ -143,3 +143,25 @@ def test_our_failure_while_receiving_charges_no_upload(course_copy, monkeypatch)
     assert (course_copy / "uploads" / "dora" / "ML06" / log[0]["archive"]).read_bytes() == data
     again = receive(course, "ML06", "dora", "mlp.py", data)
     assert again.outcome is None and again.number == 2   # accepted, not refused
+
+
+@pytest.mark.slow
+def test_late_uploads_carry_the_penalty_and_best_keeps_the_better_attempt(course_copy, mutant):
+    from datetime import datetime, timedelta, timezone
+    deadline = (datetime.now(timezone.utc) - timedelta(hours=1)).replace(microsecond=0)
+    (course_copy / "gradekit.toml").write_text(
+        f'[ML06]\ndeadline = {deadline.isoformat()}\nlate_penalty = "per_day:0.1"\n'
+        'counts = "best"\nmax_uploads = 0\nmin_interval_s = 0\n')
+    first = gradekit(course_copy, "upload", "ML06", REFERENCE, "--student", "carol")
+    assert first.returncode == 0, first.stderr
+    assert "\n  late: 1.00 points off" in first.stdout        # one started day: 10 % of 10
+    second = gradekit(course_copy, "upload", "ML06", mutant, "--student", "carol", "--json")
+    assert second.returncode == 0, second.stderr
+    report = json.loads(second.stdout)
+    assert report["score"] < 10.0
+    assert report["upload"]["late_penalty"] == 1.0 and report["upload"]["counts"] is False
+    folder = course_copy / "uploads" / "carol" / "ML06"
+    assert json.loads((folder / "counted.json").read_text()) == {"attempt": 1, "score": 9.0}
+    with gradebook.open_gradebook(Course(course_copy)) as book:   # the reference's, late
+        kept = book.find_submission("ML06", "carol")
+        assert (kept.score, kept.late_submission_penalty) == (10.0, 1.0)

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from gradekit.dispatch.brokerconf import QueueSettings
+from gradekit.course.config import QueueSettings
 from gradekit.dispatch.leases import Leases
 
 KEY = ("ML06", "alice", 1)
@@ -103,7 +103,7 @@ def test_embedded_queue_regrades_a_killed_workers_attempt_at_once(course_copy, m
 
     from gradekit.attempts import table as attempts, gradebook
     from gradekit.course.layout import Course
-    from gradekit.dispatch.broker import wait_final
+    from gradekit.dispatch.broker_grader import wait_final
     from gradekit.dispatch.jobs import AttemptJob
     from gradekit.dispatch.local_queue import LocalQueue
     from gradekit.attempts.receive import receive
@@ -150,9 +150,10 @@ def test_doctor_and_dashboard_show_attempts_in_flight(course_copy, redis_server,
 
     from gradekit.attempts import table as attempts
     from gradekit.course.layout import Course
-    from gradekit.dispatch.brokerconf import queue_settings
+    from gradekit.course.config import queue_settings
     from gradekit.dispatch.local_queue import LocalQueue
-    from gradekit.commands.doctor import Findings, check_in_flight
+    from gradekit.diagnostics.course import check_in_flight
+    from gradekit.diagnostics.findings import Findings
     from gradekit.attempts.receive import receive
     from gradekit.attempts.users import add_user
     from gradekit.web.app import build_app

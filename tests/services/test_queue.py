@@ -16,7 +16,7 @@ import pytest
 from gradekit.attempts import table as attempts, gradebook
 from gradekit.course.layout import Course
 from gradekit.dispatch import queue_for
-from gradekit.dispatch.broker import wait_final
+from gradekit.dispatch.broker_grader import wait_final
 from gradekit.dispatch.jobs import AttemptJob
 from gradekit.attempts.receive import receive
 
@@ -174,7 +174,8 @@ def test_broker_restart_with_twenty_jobs_queued(setup, monkeypatch):
 
 def services_found(setup, capsys):
     """What `gradekit doctor` says of the course database and the job queue."""
-    from gradekit.commands.doctor import Findings, check_services
+    from gradekit.diagnostics.course import check_services
+    from gradekit.diagnostics.findings import Findings
     capsys.readouterr()
     check_services(Findings(), setup.root)
     return capsys.readouterr().out

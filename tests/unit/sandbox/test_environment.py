@@ -105,13 +105,14 @@ def test_doctor_outside_a_course(tmp_path):
 @pytest.mark.smoke
 def test_doctor_refuses_a_python_the_kit_does_not_support(monkeypatch, capsys):
     """doctor, pyproject's requires-python and the README name the same oldest Python."""
-    from gradekit.commands import doctor
+    from gradekit.diagnostics import machine as doctor
+    from gradekit.diagnostics.findings import Findings
     supported = doctor.supported_pythons()
     readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
     assert str(supported) == ">=3.11" and "Python 3.11 to 3.13" in readme
     assert doctor.NEWEST_TESTED == (3, 13)
     monkeypatch.setattr(doctor.platform, "python_version", lambda: "3.10.13")
-    found = doctor.Findings()
+    found = Findings()
     doctor.check_python(found)
     assert found.broken
     assert "gradekit needs Python >=3.11" in capsys.readouterr().out

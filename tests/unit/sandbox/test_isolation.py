@@ -248,8 +248,8 @@ def test_busy_neighbours_cost_an_honest_call_nothing(path, level, monkeypatch):
 
 
 def test_doctor_reports_the_isolation_in_force(sandbox_mode, capsys):
-    from gradekit.commands.doctor import Findings
-    from gradekit.commands.doctor_isolation import check_isolation
+    from gradekit.diagnostics.findings import Findings
+    from gradekit.diagnostics.isolation import check_isolation
     found = Findings()
     check_isolation(found)
     lines = capsys.readouterr().out
