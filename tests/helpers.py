@@ -37,13 +37,18 @@ def zipped(members, compress=zipfile.ZIP_STORED, symlink=None, link_target="/etc
     return buffer.getvalue()
 
 
+INSTALLED_FILE = re.compile(r"\([^()]*/site-packages/([^,()]+), line \d+\)")
+
+
 def kept_report(kind, result):
     """What the library record keeps of one grading: the pinned JSON report and the exit code of
     `gradekit grade`, without what varies from run to run or from machine to machine:
     duration_s (dropped), the sandbox string (its level and features depend on the machine:
     bubblewrap or the fallback, Landlock's version), the number in "did not finish within N s"
     (what is left of the time budget) and in "exit code N" (an interpreter out of memory is
-    killed, 137, under a cgroup and exits 1 on a MemoryError under an rlimit).  An attack that
+    killed, 137, under a cgroup and exits 1 on a MemoryError under an rlimit), and where an
+    installed library's file is named (the environment's folder and the library's version
+    decide its path and line).  An attack that
     runs into its time limits is kept by each test's name, points and visibility only: how far
     its later checks get before the budget is spent depends on the machine's speed."""
     from gradekit.commands.grade import exit_code
@@ -55,6 +60,7 @@ def kept_report(kind, result):
         for key in ("output", "error"):
             if key in row:
                 row[key] = re.sub(r"(within|exit code) \d+", r"\1 <N>", row[key])
+                row[key] = INSTALLED_FILE.sub(r"(<site-packages>/\1, line <N>)", row[key])
     if kind == "attacks" and any(t["status"] == "timeout" for t in report.get("tests", [])):
         report["tests"] = [{k: t[k] for k in ("name", "score", "max_score", "visibility")}
                            for t in report["tests"]]
