@@ -166,6 +166,8 @@ GRADIENTS = [
 TRAIN = [
     '''def train(X, y, W1, w2, alpha=2.0, epochs=20000, eps=1e-7):
     y = np.asarray(y, dtype=float)  #?
+    alpha = float(alpha)  #?
+    assert epochs > 0  #?
     <<W1, w2 = W1.copy(), w2.copy()||W1 = np.array(W1, dtype=float)
     w2 = np.array(w2, dtype=float)>>
     losses = []  #~
@@ -186,16 +188,24 @@ TRAIN = [
     return W1, w2, losses
 ''',
     '''def train(X, y, W1, w2, alpha=2.0, epochs=20000, eps=1e-7):
+    y = np.asarray(y, dtype=float)  #?
+    alpha = float(alpha)  #?
+    assert epochs > 0  #?
     A, b = np.array(W1, dtype=float), np.array(w2, dtype=float)
-    history = []
-    epoch = 0
+    history = []  #~
+    epoch = 0  #~
     while epoch < epochs:
-        gA, gb = gradients(X, y, A, b)
-        A -= alpha * gA  #~
-        b -= alpha * gb  #~
-        history.append(loss(y, forward(X, A, b)[1]))
-        if len(history) > 1 and history[-2] - history[-1] < eps:
-            break
+        <<gA, gb = gradients(X, y, A, b)
+        A -= alpha * gA
+        b -= alpha * gb||grads = gradients(X, y, A, b)
+        A -= alpha * grads[0]
+        b -= alpha * grads[1]>>
+        <<history.append(loss(y, forward(X, A, b)[1]))||_, out = forward(X, A, b)
+        history.append(loss(y, out))>>
+        <<if len(history) > 1 and history[-2] - history[-1] < eps:
+            break||if len(history) >= 2:
+            if history[-2] - history[-1] < eps:
+                break>>
         epoch += 1
     return A, b, history
 ''',
@@ -219,21 +229,32 @@ TRAIN = [
 
 
 def train(X, y, W1, w2, alpha=2.0, epochs=20000, eps=1e-7):
+    y = np.asarray(y, dtype=float)  #?
+    alpha = float(alpha)  #?
+    assert epochs > 0  #?
+    W1, w2 = np.array(W1, dtype=float), np.array(w2, dtype=float)  #?
     trainer = Trainer(alpha, eps)
     for _ in range(epochs):
         W1, w2 = trainer.step(X, y, W1, w2)
-        if trainer.converged():
-            break
+        <<if trainer.converged():
+            break||if trainer.converged():
+            return W1, w2, trainer.losses||done = trainer.converged()
+        if done:
+            break>>
     return W1, w2, trainer.losses
 ''',
     '''def train(X, y, W1, w2, alpha=2.0, epochs=20000, eps=1e-7):
+    y = np.asarray(y, dtype=float)  #?
+    alpha = float(alpha)  #?
+    assert epochs > 0  #?
     params = [<<W1.copy(), w2.copy()||np.array(W1), np.array(w2)>>]
     losses = [loss(y, forward(X, *params)[1])]
     for k in range(epochs):
         grads = gradients(X, y, *params)
         <<params = [p - alpha * g for p, g in zip(params, grads)]||params = [params[0] - alpha * grads[0], params[1] - alpha * grads[1]]>>
-        losses.append(loss(y, forward(X, *params)[1]))
-        if losses[-2] - losses[-1] < eps:
+        <<losses.append(loss(y, forward(X, *params)[1]))||_, y_hat = forward(X, params[0], params[1])
+        losses.append(loss(y, y_hat))>>
+        <<if losses[-2] - losses[-1] < eps:||if losses[-1] > losses[-2] - eps:>>
             break
     return params[0], params[1], losses[1:]
 ''',
