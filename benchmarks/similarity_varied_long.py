@@ -258,4 +258,25 @@ def train(X, y, W1, w2, alpha=2.0, epochs=20000, eps=1e-7):
             break
     return params[0], params[1], losses[1:]
 ''',
+    '''def descent_step(X, y, W1, w2, alpha):
+    <<dW1, dw2 = gradients(X, y, W1, w2)
+    return W1 - alpha * dW1, w2 - alpha * dw2||grads = gradients(X, y, W1, w2)
+    return W1 - alpha * grads[0], w2 - alpha * grads[1]>>
+
+
+def train(X, y, W1, w2, alpha=2.0, epochs=20000, eps=1e-7):
+    y = np.asarray(y, dtype=float)  #?
+    assert epochs > 0  #?
+    losses = []
+    for <<_ in range(epochs)||epoch in range(epochs)>>:
+        W1, w2 = descent_step(X, y, W1, w2, alpha)
+        <<losses.append(loss(y, forward(X, W1, w2)[1]))||current = loss(y, forward(X, W1, w2)[1])
+        losses.append(current)>>
+        <<if len(losses) > 1 and losses[-2] - losses[-1] < eps:
+            break||if len(losses) >= 2 and losses[-2] - losses[-1] < eps:
+            break||if len(losses) > 1:
+            if losses[-2] - losses[-1] < eps:
+                break>>
+    return W1, w2, losses
+''',
 ]
