@@ -114,10 +114,14 @@ GRADIENTS = [
 ''',
     '''def gradients(X, y, W1, w2):
     y = np.asarray(y, dtype=float).ravel()  #?
+    X = np.asarray(X, dtype=float)  #?
+    assert len(X) == len(y)  #?
     Xb = <<np.hstack([np.ones((X.shape[0], 1)), X])||_with_bias(X)>>
-    Z = sigmoid(np.einsum("ni,ji->nj", Xb, W1))
+    <<Z = sigmoid(np.einsum("ni,ji->nj", Xb, W1))||A = np.einsum("ni,ji->nj", Xb, W1)
+    Z = sigmoid(A)>>
     Zb = <<np.hstack([np.ones((Z.shape[0], 1)), Z])||_with_bias(Z)>>
-    err = sigmoid(np.einsum("nj,j->n", Zb, w2)) - y
+    <<err = sigmoid(np.einsum("nj,j->n", Zb, w2)) - y||y_hat = sigmoid(np.einsum("nj,j->n", Zb, w2))
+    err = y_hat - y>>
     grad_out = np.einsum("n,nj->j", err, Zb)  #~
     <<back = np.einsum("n,j->nj", err, w2[1:]) * Z * (1 - Z)||back = np.einsum("n,j,nj->nj", err, w2[1:], Z * (1 - Z))>>  #~
     grad_hidden = np.einsum("nj,ni->ji", back, Xb)  #~+
@@ -125,9 +129,12 @@ GRADIENTS = [
     return grad_hidden, grad_out||return grad_hidden / len(y), grad_out / len(y)>>
 ''',
     '''def gradients(X, y, W1, w2):
+    X = np.asarray(X, dtype=float)  #?
+    assert len(X) == len(y)  #?
     n = <<X.shape[0]||len(X)>>
     Xb = <<np.column_stack([np.ones(n), X]).T||np.vstack([np.ones(n), X.T])>>
-    Zt = sigmoid(W1.dot(Xb))
+    <<Zt = sigmoid(W1.dot(Xb))||At = W1.dot(Xb)
+    Zt = sigmoid(At)>>
     Zb = np.vstack([np.ones((1, n)), Zt])
     yh = <<sigmoid(w2.reshape(1, -1).dot(Zb))||sigmoid(w2.dot(Zb)).reshape(1, -1)>>
     d3 = yh - <<y.reshape(1, -1)||np.asarray(y, dtype=float).reshape(1, -1)>>
@@ -137,6 +144,9 @@ GRADIENTS = [
     return g1 / n, g2 / n
 ''',
     '''def gradients(X, y, W1, w2):
+    X = np.asarray(X, dtype=float)  #?
+    assert len(X) == len(y)  #?
+    y = np.asarray(y, dtype=float).ravel()  #?
     Z, y_hat = forward(X, W1, w2)
     N = <<X.shape[0]||len(y)>>
     e = <<(y_hat - y) / N||np.subtract(y_hat, y) / N>>
@@ -149,11 +159,15 @@ GRADIENTS = [
     return dW1, dw2
 ''',
     '''def gradients(X, y, W1, w2):
+    X = np.asarray(X, dtype=float)  #?
+    assert len(X) == len(y)  #?
+    y = np.asarray(y, dtype=float).ravel()  #?
     Xb = _with_bias(X)
     <<A1 = Xb @ W1.T
     Z = sigmoid(A1)||Z = sigmoid(Xb @ W1.T)>>
     Zb = _with_bias(Z)
-    y_hat = sigmoid(Zb @ w2)
+    <<y_hat = sigmoid(Zb @ w2)||a2 = Zb @ w2
+    y_hat = sigmoid(a2)>>
     dL_da2 = (y_hat - y) / <<len(y)||y_hat.size>>
     grad_w2 = <<Zb.T @ dL_da2||np.sum(Zb * dL_da2[:, None], axis=0)>>  #~
     dL_dZ = np.outer(dL_da2, w2[1:])  #~
@@ -205,7 +219,8 @@ TRAIN = [
         <<if len(history) > 1 and history[-2] - history[-1] < eps:
             break||if len(history) >= 2:
             if history[-2] - history[-1] < eps:
-                break>>
+                break||if epoch > 0 and history[-1] > history[-2] - eps:
+            break>>
         epoch += 1
     return A, b, history
 ''',
