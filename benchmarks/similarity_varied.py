@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 from similarity_solutions import FUNCTIONS as STYLES
-from similarity_varied_long import FORWARD, GRADIENTS, LOSS, TRAIN
+from similarity_varied_long import FORWARD, GRADIENTS, LOSS
 
 CHOICE = re.compile(r"<<((?:(?!<<|>>).)*?)>>", re.S)   # innermost first
 
@@ -42,6 +42,125 @@ PREDICT = STYLES["predict"] + [
     <<labels = np.zeros(len(probabilities), dtype=int)
     labels[probabilities >= 0.5] = 1
     return labels||return (probabilities > 0.5).astype(int)||return np.round(probabilities).astype(int)>>
+''',
+]
+
+TRAIN = [
+    '''def train(X, y, W1, w2, alpha=2.0, epochs=20000, eps=1e-7):
+    y = np.asarray(y, dtype=float)  #?
+    alpha = float(alpha)  #?
+    assert epochs > 0  #?
+    <<W1, w2 = W1.copy(), w2.copy()||W1 = np.array(W1, dtype=float)
+    w2 = np.array(w2, dtype=float)>>
+    losses = []  #~
+    previous = <<np.inf||float("inf")>>  #~
+    for <<_ in range(epochs)||epoch in range(1, epochs + 1)>>:
+        dW1, dw2 = gradients(X, y, W1, w2)
+        <<W1 = W1 - alpha * dW1||W1 -= alpha * dW1>>  #~
+        <<w2 = w2 - alpha * dw2||w2 -= alpha * dw2>>  #~
+        <<current = loss(y, forward(X, W1, w2)[1])||_, y_hat = forward(X, W1, w2)
+        current = loss(y, y_hat)>>
+        losses.append(current)
+        <<if previous - current < eps:
+            break
+        previous = current||improvement = previous - current
+        previous = current
+        if improvement < eps:
+            break>>
+    return W1, w2, losses
+''',
+    '''def train(X, y, W1, w2, alpha=2.0, epochs=20000, eps=1e-7):
+    y = np.asarray(y, dtype=float)  #?
+    alpha = float(alpha)  #?
+    assert epochs > 0  #?
+    A, b = np.array(W1, dtype=float), np.array(w2, dtype=float)
+    history = []  #~
+    epoch = 0  #~
+    while epoch < epochs:
+        <<gA, gb = gradients(X, y, A, b)
+        A -= alpha * gA
+        b -= alpha * gb||grads = gradients(X, y, A, b)
+        A -= alpha * grads[0]
+        b -= alpha * grads[1]>>
+        <<history.append(loss(y, forward(X, A, b)[1]))||_, out = forward(X, A, b)
+        history.append(loss(y, out))>>
+        <<if len(history) > 1 and history[-2] - history[-1] < eps:
+            break||if len(history) >= 2:
+            if history[-2] - history[-1] < eps:
+                break||if epoch > 0 and history[-1] > history[-2] - eps:
+            break>>
+        epoch += 1
+    return A, b, history
+''',
+    '''class Trainer:
+    def __init__(self, alpha, eps):
+        self.alpha = alpha  #~
+        self.eps = eps  #~
+        self.losses = []  #~
+
+    def step(self, X, y, W1, w2):
+        dW1, dw2 = gradients(X, y, W1, w2)
+        <<W1 = W1 - self.alpha * dW1
+        w2 = w2 - self.alpha * dw2||W1, w2 = W1 - self.alpha * dW1, w2 - self.alpha * dw2>>
+        self.losses.append(loss(y, forward(X, W1, w2)[1]))
+        return W1, w2
+
+    def converged(self):
+        <<return len(self.losses) > 1 and self.losses[-2] - self.losses[-1] < self.eps||if len(self.losses) < 2:
+            return False
+        return self.losses[-2] - self.losses[-1] < self.eps>>
+
+
+def train(X, y, W1, w2, alpha=2.0, epochs=20000, eps=1e-7):
+    y = np.asarray(y, dtype=float)  #?
+    alpha = float(alpha)  #?
+    assert epochs > 0  #?
+    W1, w2 = np.array(W1, dtype=float), np.array(w2, dtype=float)  #?
+    trainer = Trainer(alpha, eps)
+    for _ in range(epochs):
+        W1, w2 = trainer.step(X, y, W1, w2)
+        <<if trainer.converged():
+            break||if trainer.converged():
+            return W1, w2, trainer.losses||done = trainer.converged()
+        if done:
+            break>>
+    return W1, w2, trainer.losses
+''',
+    '''def train(X, y, W1, w2, alpha=2.0, epochs=20000, eps=1e-7):
+    y = np.asarray(y, dtype=float)  #?
+    alpha = float(alpha)  #?
+    assert epochs > 0  #?
+    params = [<<W1.copy(), w2.copy()||np.array(W1), np.array(w2)>>]
+    losses = [loss(y, forward(X, *params)[1])]
+    for k in range(epochs):
+        grads = gradients(X, y, *params)
+        <<params = [p - alpha * g for p, g in zip(params, grads)]||params = [params[0] - alpha * grads[0], params[1] - alpha * grads[1]]>>
+        <<losses.append(loss(y, forward(X, *params)[1]))||_, y_hat = forward(X, params[0], params[1])
+        losses.append(loss(y, y_hat))>>
+        <<if losses[-2] - losses[-1] < eps:||if losses[-1] > losses[-2] - eps:>>
+            break
+    return params[0], params[1], losses[1:]
+''',
+    '''def descent_step(X, y, W1, w2, alpha):
+    <<dW1, dw2 = gradients(X, y, W1, w2)
+    return W1 - alpha * dW1, w2 - alpha * dw2||grads = gradients(X, y, W1, w2)
+    return W1 - alpha * grads[0], w2 - alpha * grads[1]>>
+
+
+def train(X, y, W1, w2, alpha=2.0, epochs=20000, eps=1e-7):
+    y = np.asarray(y, dtype=float)  #?
+    assert epochs > 0  #?
+    losses = []
+    for <<_ in range(epochs)||epoch in range(epochs)>>:
+        W1, w2 = descent_step(X, y, W1, w2, alpha)
+        <<losses.append(loss(y, forward(X, W1, w2)[1]))||current = loss(y, forward(X, W1, w2)[1])
+        losses.append(current)>>
+        <<if len(losses) > 1 and losses[-2] - losses[-1] < eps:
+            break||if len(losses) >= 2 and losses[-2] - losses[-1] < eps:
+            break||if len(losses) > 1:
+            if losses[-2] - losses[-1] < eps:
+                break>>
+    return W1, w2, losses
 ''',
 ]
 
