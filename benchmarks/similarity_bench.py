@@ -1,10 +1,12 @@
 """How well `gradekit similarity` tells copies from independent work, and how fast it is.
 
     python benchmarks/similarity_bench.py [--students 40] [--copies 5] [--speed 500]
-                                          [--seed 0 [1 2 ...]]
+                                          [--seed 0 [1 2 ...]] [--class varied [styles]]
 
-Builds a class of independent ML06 notebooks (benchmarks/similarity_solutions.py: styles
-the tests never saw) and copies of some of them disguised at growing levels, each level
+Builds a class of independent ML06 notebooks (styles the tests never saw: "varied", the
+default, makes choices inside each style per student, benchmarks/similarity_varied.py;
+"styles", a stress class, takes the styles of benchmarks/similarity_solutions.py as written,
+so independent students share long functions token for token) and copies of some of them disguised at growing levels, each level
 adding to the ones before it:
   1 comments and formatting   2 consistent renaming     3 reordered functions and cells
   4 dead code and prints      5 equivalent rewrites     6 a function rewritten loops <->
@@ -13,8 +15,7 @@ Per level: ROC-AUC of copied pairs against independent pairs and precision among
 pairs (as many as there are copies), for gradekit and for copydetect (release as
 boilerplate; skipped with a message when it is not installed).  Then the speed of the
 command on --speed notebooks, cold and with its cache.  Raw figures go to
-benchmarks/results/similarity.json (the first seed's at the top, the others' under
-"other_seeds").
+benchmarks/results/similarity.json, under "classes" then the seed.
 """
 import argparse
 import json
@@ -30,8 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from similarity_disguises import LEVELS, disguise, rename_all, student
-from similarity_solutions import FUNCTIONS
+from similarity_disguises import CLASSES, LEVELS, disguise, rename_all, student
 
 from gradekit.course.layout import Course
 from gradekit.similarity import compare, load_document
@@ -50,15 +50,16 @@ def notebook(cells, release):
     return json.dumps(nb, indent=1)
 
 
-def build_class(folder, release, n_students, copies, seed=0):
+def build_class(folder, release, n_students, copies, seed=0, klass="varied"):
     """Write the class; returns (independent ids, {level: [(source id, copy id)]})."""
     rng = random.Random(seed)
     originals, picks = {}, {}
     for number in range(n_students):
         state = random.Random(seed * 1000 + number)
-        chosen = {name: state.choice(variants) for name, variants in FUNCTIONS.items()}
+        chosen = {name: state.choice(variants) for name, variants in CLASSES[klass].items()}
         picks[f"s{number:03d}"] = chosen
-        originals[f"s{number:03d}"] = student(random.Random(seed * 1000 + number))
+        originals[f"s{number:03d}"] = student(random.Random(seed * 1000 + number),
+                                              klass=klass)
     for sid, cells in originals.items():
         (folder / f"{sid}.ipynb").write_text(notebook(cells, release))
     positives = {}
@@ -66,22 +67,18 @@ def build_class(folder, release, n_students, copies, seed=0):
         positives[level] = []
         for k, sid in enumerate(rng.sample(sorted(originals), copies)):
             copy_id = f"c{level}_{k}_{sid}"
-            raw = unrenamed(sid, seed, n_students)
+            raw = originals[sid]
             if level == 7:
-                cells = student(random.Random(f"{seed}-own-{level}-{k}"))
+                cells = student(random.Random(f"{seed}-own-{level}-{k}"), klass=klass)
                 stolen = {"gradients": raw["gradients"]}
                 rename_all(stolen, lambda n: "z" + n)
                 cells["gradients"] = stolen["gradients"]
             else:
-                cells = disguise(raw, level, random.Random(f"{seed}-{level}-{k}"), picks[sid])
+                cells = disguise(raw, level, random.Random(f"{seed}-{level}-{k}"), picks[sid],
+                                 klass)
             (folder / f"{copy_id}.ipynb").write_text(notebook(cells, release))
             positives[level].append((sid, copy_id))
     return sorted(originals), positives
-
-
-def unrenamed(sid, seed, n_students):
-    """The student's cells as they chose them, in their own naming (for copying)."""
-    return student(random.Random(seed * 1000 + int(sid[1:])))
 
 
 def gradekit_scores(folder, course):
@@ -190,41 +187,41 @@ def main():
     parser.add_argument("--speed", type=int, default=500, help="notebooks timed (0: skip)")
     parser.add_argument("--seed", type=int, nargs="+", default=[0],
                         help="other classes and other copies, one table each "
-                             "(docs/performance.md's table: 0; its level 6-7 lines: 0 1 2)")
+                             "(docs/performance.md's tables: 0 1 2)")
+    parser.add_argument("--class", dest="classes", nargs="+", default=["varied"],
+                        choices=sorted(CLASSES), help="honest classes (docs: both)")
     args = parser.parse_args()
     course = Course(ROOT)
     release = (ROOT / "release" / "ML06" / "ML06.ipynb").read_text()
-    by_seed = {seed: run_seed(args, course, release, seed) for seed in args.seed}
+    by_class = {klass: {str(seed): run_seed(args, course, release, seed, klass)
+                        for seed in args.seed} for klass in args.classes}
     times = speed(course, release, args.speed) if args.speed else None
     if times:
         print(f"speed, {args.speed} notebooks, all pairs, one core: cold {times['cold']} s "
               f"({times['cold_cpu']} s CPU), with the cache {times['warm']} s "
               f"({times['warm_cpu']} s CPU); top 20 with the cache {times['top20_warm']} s "
               f"({times['top20_warm_cpu']} s CPU)")
-    first = args.seed[0]
     results = ROOT / "benchmarks" / "results"
     results.mkdir(exist_ok=True)
     (results / "similarity.json").write_text(json.dumps({
-        "students": args.students, "copies_per_level": args.copies, "seed": first,
-        **by_seed[first],
-        "other_seeds": {str(seed): rows for seed, rows in by_seed.items() if seed != first},
+        "students": args.students, "copies_per_level": args.copies, "classes": by_class,
         "speed_notebooks": args.speed, "speed_s": times}, indent=2))
 
 
-def run_seed(args, course, release, seed):
+def run_seed(args, course, release, seed, klass):
     """{"gradekit": rows, "copydetect": rows or None} of one class (see evaluate), printed
     as a table."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         independent, positives = build_class(folder, release, args.students, args.copies,
-                                             seed)
+                                             seed, klass)
         began = time.perf_counter()
         ours = evaluate(gradekit_scores(folder, course), independent, positives)
         ours_s = time.perf_counter() - began
         theirs_scores = copydetect_scores(folder, release)
         theirs = evaluate(theirs_scores, independent, positives) if theirs_scores else None
-    print(f"{args.students} independent notebooks, {args.copies} copies per level, seed "
-          f"{seed} (gradekit {ours_s:.1f} s)")
+    print(f"class {klass}: {args.students} independent notebooks, {args.copies} copies per "
+          f"level, seed {seed} (gradekit {ours_s:.1f} s)")
     print(f"{'level':<26}{'gradekit AUC':>13}{'top-k':>7}{'gap':>7}"
           f"{'copydetect AUC':>16}{'top-k':>7}{'gap':>7}  ranks of copies (gradekit)")
     for level, name in LEVELS.items():

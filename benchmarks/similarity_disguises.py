@@ -7,6 +7,12 @@ student's notebook at a level, each level adding to the ones before it (7 stands
 import ast
 
 from similarity_solutions import ANSWER_PHRASES, DEMOS, FUNCTIONS
+from similarity_varied import FUNCTIONS as VARIED, expand
+
+# The honest classes: "varied" (the default) chooses inside each style per student, "styles"
+# (a stress class) takes each style as written, so independent students who pick the same
+# styles share long functions token for token.
+CLASSES = {"varied": VARIED, "styles": FUNCTIONS}
 
 LEVELS = {1: "comments, formatting", 2: "+ renaming", 3: "+ reordering", 4: "+ dead code",
           5: "+ rewrites", 6: "+ loop<->vectorised", 7: "one function only"}
@@ -14,7 +20,7 @@ KEEP = set(FUNCTIONS) | {"X", "y", "X_xor", "y_xor", "np", "MLPClassifier", "war
                          "ConvergenceWarning", "load_data", "plot_data", "plot_losses",
                          "plot_xy_2D_model", "plot_hidden_representation", "_with_bias",
                          "XOR_HIDDEN", "ANSWER_TASK1", "ANSWER_TASK2", "ANSWER_TASK5",
-                         "Trainer", "self", "print", "range", "len", "zip", "float", "int",
+                         "Trainer", "descent_step", "self", "print", "range", "len", "zip", "float", "int",
                          "abs", "dict", "bool", "round", "str"}
 CONVENTIONS = [lambda n: n, lambda n: "my_" + n, lambda n: n + "_",
                lambda n: "".join(p.capitalize() if i else p
@@ -23,10 +29,10 @@ CONVENTIONS = [lambda n: n, lambda n: "my_" + n, lambda n: n + "_",
                           "Z": "skryta"}.get(n, "v_" + n)]
 
 
-def student(rng, convention=None):
-    """{grade_id: source} of one independent student."""
-    cells = {name: rng.choice(variants) for name, variants in FUNCTIONS.items()}
-    cells = {name: drop_optional(src, rng) for name, src in cells.items()}
+def student(rng, convention=None, klass="varied"):
+    """{grade_id: source} of one independent student of a class of CLASSES."""
+    cells = {name: rng.choice(variants) for name, variants in CLASSES[klass].items()}
+    cells = {name: drop_optional(expand(src, rng), rng) for name, src in cells.items()}
     cells.update({cell: rng.choice(options) for cell, options in DEMOS.items()})
     for cell, phrases in ANSWER_PHRASES.items():
         cells[cell] = " ".join(rng.sample(phrases, rng.randint(2, 3)))
@@ -154,12 +160,13 @@ def transform(cells, transformer):
             ast.parse(cells[cell]))))
 
 
-def disguise(original, level, rng, picks):
+def disguise(original, level, rng, picks, klass="varied"):
     """A copy of `original` ({grade_id: source}, before renaming) disguised at `level`."""
     cells = dict(original)
     if level >= 6:   # one function re-implemented in another style (loops <-> vectorised)
         name = rng.choice(["forward", "gradients", "loss"])
-        cells[name] = rng.choice([v for v in FUNCTIONS[name] if v != picks[name]])
+        other = rng.choice([v for v in CLASSES[klass][name] if v != picks[name]])
+        cells[name] = expand(other, rng)
     if level >= 5:
         transform(cells, Rewrite(rng))
     if level >= 4:
