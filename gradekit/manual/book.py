@@ -6,7 +6,7 @@ student sees, grading progress and totals.  Rubrics (rubrics.py) and regrade req
 import json
 from datetime import datetime, timezone
 
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import and_, insert, update
 
 from ..attempts.database import engine_for, manual_grades
 from ..attempts.users import all_users

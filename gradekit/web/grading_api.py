@@ -7,13 +7,13 @@ A student files one regrade request per question at a time (409 while one is ope
 """
 import json
 
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from ..manual import book
 from .auth import bearer_user
+from .errors import call
 from .instructor import valid_student
 from .intake import assignment_of
 
@@ -42,18 +42,6 @@ async def body(request, allowed) -> dict:
     if extra:
         raise HTTPException(422, f"unknown field {extra[0]!r}")
     return data
-
-
-async def call(function, *args, **kwargs):
-    """function(...) in a worker thread; its KeyError is a 404, ValueError a 422."""
-    try:
-        return await run_in_threadpool(function, *args, **kwargs)
-    except KeyError as exc:
-        raise HTTPException(404, str(exc.args[0]) if exc.args else "not found") from None
-    except ValueError as exc:
-        raise HTTPException(422, str(exc)) from None
-    except book.AlreadyOpen as exc:
-        raise HTTPException(409, str(exc)) from None
 
 
 def required(data, field):
@@ -170,8 +158,11 @@ async def file_regrade(request):
     qid = required(data, "question")
     if not isinstance(qid, str):
         raise HTTPException(422, "question must be a question id")
-    filed = await call(book.file_regrade, request.app.state.course, assignment, qid, user.id,
-                       required(data, "text"))
+    try:
+        filed = await call(book.file_regrade, request.app.state.course, assignment, qid,
+                           user.id, required(data, "text"))
+    except book.AlreadyOpen as exc:
+        raise HTTPException(409, str(exc)) from None
     return JSONResponse(filed, 201)
 
 

@@ -15,22 +15,13 @@ from starlette.routing import Route
 
 from ..manual import book
 from .auth import check_csrf
+from .errors import call
 from .grading_pages import ANONYMOUS, NOTE, anonymous, question_of, student_of_key
 from .instructor import INSTRUCTOR
 from .intake import assignment_of
 from .render import attempt_view, own_attempt, signed_in
 
 MAX_RUBRICS_BYTES = 1 << 20   # a year's rubrics are a few kilobytes
-
-
-async def call(function, *args, **kwargs):
-    """`function` in a worker thread; its KeyError answers 404 and its ValueError 422."""
-    try:
-        return await run_in_threadpool(function, *args, **kwargs)
-    except KeyError as error:
-        raise HTTPException(404, str(error.args[0]) if error.args else "not found") from None
-    except ValueError as error:
-        raise HTTPException(422, str(error)) from None
 
 
 async def form_of(request, max_fields=200):
