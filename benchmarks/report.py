@@ -215,7 +215,7 @@ def render(figures):
     table = [row(figures, *spec) for spec in row_specs(figures)]
     out = header_lines(figures) + ["", md_table(HEADERS, table)]
     import targets   # it reads this module's limits
-    for section in (time_lines, memory_lines, stages.tables, targets.issue13_lines,
+    for section in (time_lines, memory_lines, stages.tables, targets.target_lines,
                     target_lines):
         out += [""] + section(figures)
     if figures["notes"]:

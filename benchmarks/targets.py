@@ -108,7 +108,8 @@ def policy_lines(figures):
             "with GRADEKIT_CHECK_SLOTS unset, =1, =2):"] + lines if lines else []
 
 
-def issue13_lines(figures):
+def target_lines(figures):
+    """The speed targets (cold, upload, batch, overhead) and the parallel-checks policy."""
     lines = ["Targets:"]
     for part in (cold_lines, upload_line, batch_lines, overhead_lines):
         lines += part(figures)
