@@ -62,9 +62,30 @@ def kept_report(kind, result):
                 row[key] = re.sub(r"(within|exit code) \d+", r"\1 <N>", row[key])
                 row[key] = INSTALLED_FILE.sub(r"(<site-packages>/\1, line <N>)", row[key])
     if kind == "attacks" and any(t["status"] == "timeout" for t in report.get("tests", [])):
-        report["tests"] = [{k: t[k] for k in ("name", "score", "max_score", "visibility")}
-                           for t in report["tests"]]
+        report["tests"] = timed_out(report["tests"])
     return {"exit": int(exit_code(result)), "report": report}
+
+
+def timed_out(tests):
+    """What is kept of the tests of an attack that ran into its time limits."""
+    return [{k: t[k] for k in ("name", "score", "max_score", "visibility")} for t in tests]
+
+
+MACHINE_LIMIT = re.compile(r"the interpreter (exited|ended|was killed)")
+
+
+def comparable(recorded, found):
+    """The two kept reports of one attack, both cut to `timed_out` when either ran into the
+    machine's limits (its time limits, or an interpreter killed or ended, by memory above
+    all): whether and where it does depends on the machine's speed and memory."""
+    cut = [entry for entry in (recorded, found)
+           if entry and any("status" not in t or MACHINE_LIMIT.search(t.get("output", ""))
+                            for t in entry["report"].get("tests", []))]
+    if not cut or not recorded or not found:
+        return recorded, found
+    return tuple({**entry, "report": {**entry["report"],
+                                      "tests": timed_out(entry["report"]["tests"])}}
+                 for entry in (recorded, found))
 
 
 def library_diff(recorded, found):

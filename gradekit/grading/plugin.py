@@ -100,6 +100,7 @@ class GradingPlugin:
         self.kept = {}             # plain numbers graders keep for feedback (`artifacts`)
         self.durations = {}        # test name -> seconds spent in it (sandbox calls included)
         self.internal_errors = []
+        self.stopped = []          # the grading process was told to stop while a check ran
         self.module = None         # the module of the check running (blame)
         self.marks = {}            # monotonic times: "collected", "started" (the sandbox)
         self.start_error = None    # the sandbox could not start: raised after pytest ends
@@ -111,10 +112,11 @@ class GradingPlugin:
         self.kept.clear()   # in place: the session's `artifacts` fixture may hold it
         self.durations.clear()
         self.internal_errors.clear()
+        self.stopped.clear()
 
     def findings(self):
         return {"found": self.found, "kept": self.kept, "durations": self.durations,
-                "internal_errors": self.internal_errors,
+                "internal_errors": self.internal_errors, "stopped": self.stopped,
                 "calls_s": [self.proxy._sandbox.call_s]}
 
     def merge(self, findings):
@@ -123,6 +125,7 @@ class GradingPlugin:
         self.kept.update(findings["kept"])
         self.durations.update(findings["durations"])
         self.internal_errors += findings["internal_errors"]
+        self.stopped += findings["stopped"]
         self.calls_s += findings["calls_s"]
 
     def pytest_configure(self, config):
@@ -219,6 +222,13 @@ class GradingPlugin:
             status, fraction = "failed", 0.0
             message = (f"what {error.gradekit_answered} returned could not be checked: "
                        f"{type(error).__name__}: {str(error)[:300]}")
+        elif error is not None and not isinstance(error, Exception):
+            # SystemExit, KeyboardInterrupt: the grading process itself is being stopped (a
+            # worker's pool cancelling its job when the broker goes away): neither the
+            # student's fault nor a bug of the check; grading again will do
+            status, fraction = "error", 0.0
+            message = "grading was interrupted (not your fault)"
+            self.stopped.append(f"{item.nodeid}: {call.excinfo.exconly()}")
         elif error is not None:
             status, fraction = "error", 0.0
             message = "internal grader error (not your fault); the instructors are told"

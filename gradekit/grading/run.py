@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..attempts.states import Status
 from ..course.layout import Course
-from ..errors import EngineBug
+from ..errors import EngineBug, OurFailure
 from ..sandbox.client import Sandbox
 from ..submissions.load import Rejected, Submission, load_bytes, load_submission
 from .parallel import close_later
@@ -69,6 +69,8 @@ def grade_submission(course: Course, assignment: str, submission: Submission, *,
         close_later(sandbox)
     result.tests = plugin.results
     result.artifacts = plugin.kept
+    if plugin.stopped:   # the process was told to stop: ours, graded again
+        raise OurFailure("grading was interrupted: " + "; ".join(plugin.stopped))
     if plugin.internal_errors:   # a check broke on its own: ours, never retried
         raise EngineBug("grader failed: " + "; ".join(e.splitlines()[0]
                                                       for e in plugin.internal_errors),

@@ -12,7 +12,7 @@ import pytest
 
 from gradekit.attempts import table as attempt_rows
 from gradekit.course.layout import Course
-from gradekit.errors import EngineBug, Exit, SandboxError, StudentFault
+from gradekit.errors import EngineBug, Exit, OurFailure, SandboxError, StudentFault
 from gradekit.grading.run import grade_bytes
 from gradekit.sandbox.outcomes import StudentError
 from gradekit.attempts.record import grade_attempt
@@ -184,3 +184,17 @@ def test_the_hierarchy_decides_exit_codes():
     assert not EngineBug("x").retry
     assert isinstance(StudentError("exception", "x"), StudentFault)
     assert isinstance(CourseError("x"), ValueError)   # earlier callers catch it so
+
+
+def test_a_grading_process_told_to_stop_is_graded_again(course_copy):
+    """SystemExit in a check (a worker pool cancelling its job when the broker goes away)
+    is neither the student's nor a bug of the check: the attempt is retried, not "error"."""
+    graders = course_copy / "graders" / "ML06" / "test_sigmoid.py"
+    graders.write_text(graders.read_text(encoding="utf-8") + (
+        "\n\n@pytest.mark.points(0.25)\ndef test_stopped(student):\n"
+        "    student.sigmoid(0.0)\n    raise SystemExit(-241)\n"), encoding="utf-8")
+    course = Course(course_copy)
+    with pytest.raises(OurFailure) as stopped:
+        grade_bytes(course, "ML06", "mlp.py", REFERENCE.encode())
+    assert not isinstance(stopped.value, EngineBug) and stopped.value.retry
+    assert "interrupted" in str(stopped.value)
