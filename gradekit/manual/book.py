@@ -17,11 +17,12 @@ from .regrades import AlreadyOpen, answer_regrade, file_regrade, regrades
 from .rubrics import (add_item, edit_item, export_rubrics, import_rubrics, rubric,
                       set_question, set_scoring)
 from .scoring import number as finite, score, text as checked_text
-from .state import answers, items, settings
+from .state import answers, counted_rows, items, settings
 
 COMMENT_CHARS = 5000
 __all__ = ["AlreadyOpen", "add_item", "answer_regrade", "answer_rows", "edit_item",
-           "export_rubrics", "feedback", "file_regrade", "grade", "grade_group", "groups",
+           "export_rubrics", "feedback", "file_regrade", "grade", "grade_group",
+           "grouped_answers", "groups",
            "import_rubrics", "manual_totals", "move_out", "progress", "publish",
            "question_rows", "regrades", "rubric", "set_scoring"]
 
@@ -39,11 +40,11 @@ def progress(course, assignment) -> list:
     for request in regrades(course, assignment):
         if request["status"] == "open":
             open_requests[request["question"]] = open_requests.get(request["question"], 0) + 1
+    asked, rows = listed(course, assignment), counted_rows(course, assignment)
     with engine_for(course).connect() as db:
-        published = {q.id: settings(db, assignment, q.id)[1]
-                     for q in listed(course, assignment)}
-    for q in listed(course, assignment):
-        found = answers(course, assignment, q).values()
+        published = {q.id: settings(db, assignment, q.id)[1] for q in asked}
+    for q in asked:
+        found = answers(course, assignment, q, rows=rows).values()
         graded = sum(a.grade is not None for a in found)
         table.append({"id": q.id, "kind": q.kind, "title": q.title, "max_score": q.max_score,
                       "graded": graded, "ungraded": len(found) - graded,
@@ -54,11 +55,16 @@ def progress(course, assignment) -> list:
 def answer_rows(course, assignment, qid, *, names=True) -> list:
     """Every counted answer to `qid` in group order (the pinned rows), with "outlier",
     "history" (the other grades given) and, unless anonymous, the student's "name"."""
+    return grouped_answers(course, assignment, qid, names=names)[0]
+
+
+def grouped_answers(course, assignment, qid, *, names=True) -> tuple:
+    """(answer_rows, the groups they are in) from one reading of the answers."""
     q = question(course, assignment, qid)
     found = answers(course, assignment, q)
     known = {user.id: user.name for user in all_users(course)} if names else {}
-    rows = []
-    for group in groups_of(course, assignment, q, found):
+    rows, grouped = [], groups_of(course, assignment, q, found)
+    for group in grouped:
         for student in group.members:
             answer, grade_ = found[student], found[student].grade or {}
             row = {"student": student, "attempt": answer.attempt, "answer": answer.text,
@@ -69,7 +75,7 @@ def answer_rows(course, assignment, qid, *, names=True) -> list:
             if names:
                 row["name"] = known.get(student) or student
             rows.append(row)
-    return rows
+    return rows, grouped
 
 
 def _store(course, assignment, q, targets, rubric_ids, adjust, comment, by) -> float:
@@ -137,13 +143,13 @@ def publish(course, assignment, questions=None) -> None:
 def feedback(course, assignment, student) -> list:
     """The student's grades of the published questions, as the API's "manual" list: score
     (None while ungraded), max_score, the items applied (title, points), the comment."""
-    shown = []
+    shown, rows = [], counted_rows(course, assignment, student)
     for q in listed(course, assignment):
         with engine_for(course).connect() as db:
             if not settings(db, assignment, q.id)[1]:
                 continue
             by_id = {item["id"]: item for item in items(db, assignment, q.id)}
-        answer = answers(course, assignment, q, student).get(student)
+        answer = answers(course, assignment, q, student, rows=rows).get(student)
         if answer is None:
             continue
         given = answer.grade or {}
@@ -156,8 +162,8 @@ def feedback(course, assignment, student) -> list:
 
 
 def manual_totals(course, assignment) -> dict:
-    """{student: (manual_score, manual_max)}: the sum of the human grades that apply
-    (ungraded questions count 0, as in nbgrader's gradebook) and of the questions' maxima."""
-    most = sum(q.max_score for q in listed(course, assignment))
-    return {student: (round(sum(s for s in cells.values() if s is not None), 4), most)
+    """{student: manual_score}: the sum of the human grades that apply to each student with
+    a counted attempt (ungraded questions count 0, as in nbgrader's gradebook); the most it
+    can be is questions.manual_max."""
+    return {student: round(sum(s for s in cells.values() if s is not None), 4)
             for student, cells in ledger.cell_scores(course, assignment).items()}

@@ -10,15 +10,15 @@ from sqlalchemy import and_, exists, select
 from ..attempts.database import engine_for, manual_grades
 from ..attempts.gradebook import record_manual
 from .questions import questions
-from .state import answers
+from .state import answers, counted_rows
 
 
 def cell_scores(course, assignment, student=None, *, graded_only=False) -> dict:
     """{student: {grade_id: score or None}} of every student with a counted attempt;
     graded_only: only the questions the service ever graded for that student."""
-    table = {}
+    table, rows = {}, counted_rows(course, assignment, student)
     for question in questions(course, assignment):
-        for name, answer in answers(course, assignment, question, student).items():
+        for name, answer in answers(course, assignment, question, student, rows=rows).items():
             if graded_only and not (answer.grade or answer.history):
                 continue
             table.setdefault(name, {})[question.id] = \

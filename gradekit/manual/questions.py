@@ -37,6 +37,11 @@ def questions(course, assignment) -> list:
     return list(_questions(str(path), path.stat().st_mtime_ns)) if path else []
 
 
+def manual_max(course, assignment) -> float:
+    """The points of the assignment's questions graded by hand."""
+    return sum(q.max_score for q in questions(course, assignment))
+
+
 def question(course, assignment, qid) -> Question:
     """The question `qid`; KeyError when the assignment has none of that id."""
     for found in questions(course, assignment):

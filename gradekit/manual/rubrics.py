@@ -9,7 +9,7 @@ from sqlalchemy import and_, func, insert, select, update
 from ..attempts.database import engine_for, manual_questions, rubric_items
 from . import ledger
 from .questions import question, questions
-from .scoring import SCORINGS, number, text
+from .scoring import DEFAULT_SCORING, SCORINGS, number, text
 from .state import items, settings
 
 TITLE_CHARS, DESCRIPTION_CHARS = 200, 2000
@@ -120,7 +120,7 @@ def import_rubrics(course, assignment, data) -> None:
     for qid, given in data["questions"].items():
         if not isinstance(given, dict) or not isinstance(given.get("items", []), list):
             raise ValueError(f"{qid}: a rubric is {{\"scoring\", \"items\": [...]}}")
-        scoring = given.get("scoring", "negative")
+        scoring = given.get("scoring", DEFAULT_SCORING)
         if scoring not in SCORINGS:
             raise ValueError(f"{qid}: scoring must be 'negative' or 'positive'")
         if not all(isinstance(item, dict) for item in given.get("items", [])):

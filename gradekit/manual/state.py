@@ -69,9 +69,11 @@ def grade_json(record, by_id, scoring, max_score) -> dict:
                            record.adjust)}
 
 
-def answers(course, assignment, question, student=None) -> dict:
-    """{student: Answer} for every student with a counted attempt (or just `student`)."""
-    rows = counted_rows(course, assignment, student)
+def answers(course, assignment, question, student=None, *, rows=None) -> dict:
+    """{student: Answer} for every student with a counted attempt (or just `student`);
+    `rows`: counted_rows(course, assignment, student) when the caller has them already
+    (one question after another: the counted attempts are the same for all)."""
+    rows = counted_rows(course, assignment, student) if rows is None else rows
     found = {s: Answer(s, row.number, answer_text(course, row, question),
                        answer_digest(course, row, question), row) for s, row in rows.items()}
     query = select(manual_grades).where(and_(

@@ -4,7 +4,7 @@ import csv
 import io
 
 from ..attempts.gradebook import open_gradebook
-from ..manual.questions import questions
+from ..manual.questions import manual_max, questions
 
 
 def rows(course, assignment):
@@ -30,7 +30,7 @@ def rows(course, assignment):
                     row[grade.name] = grade.score
                     human += grade.score if grade.name in manual else 0.0
             row["score"] = round(submission.score - human, 4)
-            row.update(manual_score=round(human, 4), manual_max=sum(manual.values()),
+            row.update(manual_score=round(human, 4), manual_max=manual_max(course, assignment),
                        total=round(submission.score - row["late_penalty"], 4))
             table.append(row)
         return table

@@ -46,16 +46,16 @@ def student_key(course, assignment, student) -> str:
                     hashlib.sha256).hexdigest()[:16]
 
 
-def keyed(course, assignment, qid, names) -> list:
-    """The answer rows of question `qid` in group order; each gains "key" and "number"
-    (1..N in the order of the keys: stable, and unrelated to names)."""
-    rows = book.answer_rows(course, assignment, qid, names=names)
+def keyed(course, assignment, qid, names) -> tuple:
+    """(the answer rows of question `qid` in group order, its groups); each row gains "key"
+    and "number" (1..N in the order of the keys: stable, and unrelated to names)."""
+    rows, groups = book.grouped_answers(course, assignment, qid, names=names)
     for r in rows:
         r["key"] = student_key(course, assignment, r["student"])
     numbers = {key: n for n, key in enumerate(sorted(r["key"] for r in rows), 1)}
     for r in rows:
         r["number"] = numbers[r["key"]]
-    return rows
+    return rows, groups
 
 
 def student_of_key(course, assignment, key):
@@ -124,12 +124,12 @@ async def question_page(request):
     names = not anonymous(request)
 
     def collect():
-        rows = keyed(course, assignment, question.id, names)
+        rows, grouped = keyed(course, assignment, question.id, names)
         at = focus_of(rows, request.query_params.get("a"))
         focus = rows[at] if rows else None
         requests = book.regrades(course, assignment, question.id)
         waiting = open_requests(requests)
-        groups = {g.number: g for g in book.groups(course, assignment, question.id)}
+        groups = {g.number: g for g in grouped}
         pictures = data_urls(course, assignment, focus, question) \
             if focus and question.kind == "task" else []
         mine = [r for r in requests if focus and r["student"] == focus["student"]]

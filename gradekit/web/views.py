@@ -5,7 +5,7 @@ from ..attempts.states import Status
 from ..attempts import table as attempts
 from ..course.config import load_policy
 from ..manual.book import feedback, manual_totals
-from ..manual.questions import questions
+from ..manual.questions import manual_max
 
 PUBLIC_REPORT_KEYS = ("score", "max_score", "tests", "upload", "load", "sandbox", "submission")
 
@@ -41,8 +41,7 @@ def grades(course, assignment) -> list:
     """One row per student with an attempt: counted score, attempts, lateness, the human
     grades' sum (manual_score: ungraded questions count 0) and maximum, and the total."""
     policy = load_policy(course, assignment)
-    manual = manual_totals(course, assignment)
-    most = manual_max(course, assignment)
+    manual, most = manual_totals(course, assignment), manual_max(course, assignment)
     by_student = {}
     for row in attempts.listing(course, assignment):
         by_student.setdefault(row.student, []).append(row)
@@ -50,7 +49,7 @@ def grades(course, assignment) -> list:
     for student, rows in sorted(by_student.items()):
         best = policy.counted(rows)
         score = round(best.score - (best.late_penalty or 0), 4) if best else None
-        manual_score = manual[student][0] if student in manual else None
+        manual_score = manual.get(student)
         table.append({
             "student": student,
             "score": score,
@@ -67,11 +66,6 @@ def grades(course, assignment) -> list:
             "manual_score": manual_score, "manual_max": most,
             "total": None if score is None else round(score + (manual_score or 0.0), 4)})
     return table
-
-
-def manual_max(course, assignment) -> float:
-    """The points of the assignment's manually graded questions."""
-    return sum(q.max_score for q in questions(course, assignment))
 
 
 def counts_now(course, row, policy=None) -> bool:
