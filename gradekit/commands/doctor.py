@@ -6,7 +6,7 @@ what every grading will see, not a guess from the host (the checks: gradekit/dia
 import shutil
 from pathlib import Path
 
-from ..course.layout import Course
+from ..course.layout import Course, CourseError
 from ..diagnostics.course import check_course, check_in_flight, check_services
 from ..diagnostics.findings import Findings
 from ..diagnostics.isolation import check_isolation
@@ -24,9 +24,12 @@ def main(*, course_root: Path = Path(".")) -> int:
     check_host(found)
     check_sandbox(found, sandbox_modules(Course(course_root), found))
     check_isolation(found)
-    check_course(found, course_root)
-    check_services(found, course_root)
-    check_in_flight(found, course_root)
+    try:
+        check_course(found, course_root)
+        check_services(found, course_root)
+        check_in_flight(found, course_root)
+    except CourseError as exc:   # gradekit.toml refused: every command stops on it
+        found.fail("course", str(exc))
     if shutil.which("gradekit") is None:
         found.warn("PATH", "the gradekit command is not on PATH (activate the environment)")
     print("grading will NOT work here: fix the FAIL lines above" if found.broken

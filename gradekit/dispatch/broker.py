@@ -29,7 +29,8 @@ from .jobs import AttemptJob, job_to_wire
 log = logging.getLogger("gradekit.queue")
 
 
-def _publish_errors():
+def publish_errors():
+    """The errors of a broker that is away (kombu's, redis', OSError), imported when used."""
     from kombu.exceptions import OperationalError
     from redis.exceptions import RedisError
     return (OperationalError, RedisError, OSError)
@@ -78,7 +79,7 @@ class BrokerQueue:
         try:
             self._publish(job)
             self.leases.queued(key)
-        except _publish_errors() as exc:
+        except publish_errors() as exc:
             log.warning("broker %s unreachable (%s): attempt %s stays queued until it is back",
                         self.settings.shown_broker, exc, key)
             return False
@@ -121,7 +122,7 @@ class BrokerQueue:
         while not self._stop.is_set():
             try:
                 self.sweep()
-            except _publish_errors() as exc:   # the broker is away: next time
+            except publish_errors() as exc:   # the broker is away: next time
                 log.warning("sweeper: broker %s unreachable (%s)", self.settings.shown_broker,
                             exc)
             except Exception:   # never let the sweeper die with the service

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 from ..attempts.states import Status
 from ..course.config import queue_settings
 from ..errors import Exit, NotGradedYet
-from .broker import BrokerQueue, _publish_errors
+from .broker import BrokerQueue, publish_errors
 from .jobs import AttemptJob, GradeJob, Grader, from_wire, job_to_wire
 
 log = logging.getLogger("gradekit.queue")
@@ -86,7 +86,7 @@ class BrokerGrader(Grader):
                 return None
             sent = [self.queue.app.send_task(GRADE_TASK, args=[job_to_wire(job)],
                                              queue=self.queue.settings.name) for job in jobs]
-        except (*_publish_errors(), RuntimeError):   # Celery's "result store unreachable"
+        except (*publish_errors(), RuntimeError):   # Celery's "result store unreachable"
             return None
         done = _collect(sent, self.queue.settings.time_limit_s * max(1, len(sent)))
         return done if as_done else [result for _, result in sorted(done)]
@@ -105,7 +105,7 @@ def _collect(sent, patience_s):
                     done.append((index, from_wire(handle.get(propagate=False)) if ok else None))
                     handle.forget()
             time.sleep(POLL_S if pending else 0)
-    except (*_publish_errors(), RuntimeError) as exc:   # the broker went away: the rest here
+    except (*publish_errors(), RuntimeError) as exc:   # the broker went away: the rest here
         log.warning("results from the workers lost (%s): grading the rest here", exc)
     return done + [(index, None) for index in pending]
 

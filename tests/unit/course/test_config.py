@@ -132,3 +132,13 @@ def test_an_assignment_cannot_take_a_reserved_name(course_copy):
     assert done.stderr.splitlines() == [
         "gradekit: error: no assignment may be named 'queue': gradekit.toml's [queue] table "
         "is the course's own"]
+
+
+def test_doctor_names_a_refused_file_in_a_fail_line(course_copy):
+    """Every command stops on the file with exit 2; doctor says so and why, and ends its report."""
+    (course_copy / "gradekit.toml").write_text("[ML06]\nmax_upload = 3\n")
+    done = subprocess.run([sys.executable, "-m", "gradekit.cli", "doctor"], cwd=course_copy,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == Exit.BROKEN, done.stderr
+    assert "  FAIL  course: gradekit.toml: unknown [ML06] setting 'max_upload'\n" in done.stdout
+    assert done.stdout.strip().endswith("fix the FAIL lines above") and not done.stderr
