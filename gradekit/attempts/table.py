@@ -51,6 +51,11 @@ class Attempt:
         return "unrecorded" if self.unrecorded else self.status
 
     @property
+    def points(self):
+        """The score after the late penalty (None until graded)."""
+        return None if self.score is None else self.score - (self.late_penalty or 0)
+
+    @property
     def key(self):
         return (self.assignment, self.student, self.number)
 

@@ -62,7 +62,7 @@ class Policy:
         graded = [r for r in rows if r.status == Status.GRADED and r.counts]
         if not graded:
             return None
-        return max(graded, key=lambda r: self.rank(r.number, r.score - (r.late_penalty or 0)))
+        return max(graded, key=lambda r: self.rank(r.number, r.points))
 
     def charges_error(self, earlier_errors: int) -> str:
         """What a student is told of one more "error" attempt after `earlier_errors`."""

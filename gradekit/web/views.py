@@ -31,7 +31,7 @@ def assignment_summary(course, assignment, student) -> dict:
     used = policy.uploads_spent([r.status for r in rows])
     best = policy.counted(rows)
     return {"name": assignment, "deadline": _when(policy.deadline), "attempts": rows,
-            "counted": best, "points": best.score - (best.late_penalty or 0) if best else None,
+            "counted": best, "points": best.points if best else None,
             "max_score": best.max_score if best else None, "used": used,
             "left": max(policy.max_uploads - used, 0) if policy.max_uploads else None,
             "pending": any(r.status in attempts.PENDING for r in rows)}
@@ -48,7 +48,7 @@ def grades(course, assignment) -> list:
     table = []
     for student, rows in sorted(by_student.items()):
         best = policy.counted(rows)
-        score = round(best.score - (best.late_penalty or 0), 4) if best else None
+        score = round(best.points, 4) if best else None
         manual_score = manual.get(student)
         table.append({
             "student": student,

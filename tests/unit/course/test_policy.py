@@ -1,18 +1,18 @@
 """course.policy: which attempt counts, which uploads are spent, the late penalty."""
 from datetime import datetime, timedelta, timezone
-from types import SimpleNamespace
 
 import pytest
 
 from gradekit.attempts.states import Status
+from gradekit.attempts.table import Attempt
 from gradekit.course.policy import Policy
 
 DEADLINE = datetime(2026, 12, 20, 23, 59, tzinfo=timezone(timedelta(hours=1)))
 
 
 def row(number, score, status=Status.GRADED, counts=True, late_penalty=0.0):
-    return SimpleNamespace(number=number, score=score, status=status, counts=counts,
-                           late_penalty=late_penalty)
+    return Attempt("A", "s", number, "a.py", "a.py", "2026-12-01T10:00:00+00:00", status,
+                   score=score, counts=counts, late_penalty=late_penalty)
 
 
 def test_latest_counts_the_newest_graded_attempt_whatever_its_score():
