@@ -21,7 +21,7 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
-from .behaviour import lift
+from .behaviour import lift, unusual
 from .functions import function_matches
 
 MIN_COMMON = 4        # a fingerprint in fewer documents is never class boilerplate
@@ -37,7 +37,7 @@ class Comparison:
 
     scores (N, N): what the pairs are ranked by (behaviour.py may raise them); code (N, N):
     the same from the code and answers alone; carried: the pairs their best function match
-    carries (functions.py).
+    carries (functions.py); failures: the unusual failures and who has them (behaviour.py).
     """
 
     def __init__(self, documents, starter_fps=frozenset(), behaviour=None):
@@ -61,7 +61,8 @@ class Comparison:
         function, self.carried = function_matches(self, whole)
         self.code = np.minimum(np.maximum(whole, function), 1.0)
         np.fill_diagonal(self.code, 1.0)
-        self.scores = lift(self.code, self.ids, behaviour)
+        self.failures = unusual(behaviour or {}, self.ids)
+        self.scores = lift(self.code, self.failures)
         self._cell_weights, self._places = {}, {}
 
     def _weigh(self, sets):
