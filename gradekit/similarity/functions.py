@@ -48,8 +48,8 @@ def function_matches(comparison, whole):
     owners = np.array(owners)
     totals = np.array([sum(comparison.weight[h] for h in fps) for fps in sets])
     # the same pairs of functions in the same order (weights are positive)
-    shared, counts = (comparison.shared_weights(sets, counted).tocsr()
-                      for counted in (False, True))
+    matrix = comparison.incidence(sets)
+    shared, counts = comparison.shared_weights(matrix).tocsr(), (matrix @ matrix.T).tocsr()
     shared.sort_indices()
     counts.sort_indices()
     shared, count = shared.tocoo(), counts.tocoo().data

@@ -96,24 +96,26 @@ class Comparison:
         floor = np.minimum(SMALL_SHARE * self.median, larger)
         return np.maximum(smaller, floor)
 
-    def shared_weights(self, sets, counted=False):
-        """Sparse (len(sets), len(sets)): the weight of the kept fingerprints each pair of
-        fingerprint sets has in common (counted: how many they are)."""
+    def incidence(self, sets):
+        """Sparse 0/1 (len(sets), kept fingerprints): which kept fingerprints each set holds
+        (the rows shared_weights() compares)."""
         column = {h: c for c, h in enumerate(self.weight)}
         rows, cols = [], []
         for row, fps in enumerate(sets):
             rows += [row] * len(fps)
             cols += [column[h] for h in fps]
-        matrix = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)),
-                                   shape=(len(sets), len(column)))
-        if counted:
-            return matrix @ matrix.T
-        weights = np.fromiter(self.weight.values(), float, len(column))
+        return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)),
+                                 shape=(len(sets), len(column)))
+
+    def shared_weights(self, matrix):
+        """Sparse (rows, rows): the weight of the kept fingerprints each pair of rows of
+        `matrix` (an incidence()) has in common."""
+        weights = np.fromiter(self.weight.values(), float, len(self.weight))
         return matrix.multiply(weights).tocsr() @ matrix.T
 
     def _shared_weights(self):
         """(N, N) array: the weight of the fingerprints each pair has in common."""
-        return self.shared_weights(self.kept).toarray()
+        return self.shared_weights(self.incidence(self.kept)).toarray()
 
     def score(self, i, j) -> float:
         """The score of documents i and j (indices into ids), in [0, 1]."""
