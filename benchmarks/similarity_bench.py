@@ -45,8 +45,6 @@ def notebook(cells, release):
         grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
         if grade_id in cells:
             cell["source"] = cells[grade_id]
-        elif grade_id == "train" and "Trainer" in cells.get("train", ""):
-            pass
     return json.dumps(nb, indent=1)
 
 
