@@ -4,10 +4,9 @@ The graders run every student's functions on fixed inputs, so two students faili
 with the very same output (the same wrong gradient entries, the same odd loss) that few
 others in the class have is evidence even when the code was rewritten.  It only adds to
 what the code shows: honest students share common mistakes, so a failure counts when at
-most RARE_FAILURE_SHARE of the class (and never more than two students, in a small class)
-has it, and a pair's score rises by at most BEHAVIOUR_LIFT times the lesser of its code
-score and what the code score leaves to 1: nothing for code that shares nothing, never
-above 1.
+most RARE_FAILURE_SHARE of the class, or two students where that share is fewer, has it,
+and a pair's score rises by at most BEHAVIOUR_LIFT times the lesser of its code score and
+what the code score leaves to 1: nothing for code that shares nothing, never above 1.
 """
 import math
 from collections import defaultdict
