@@ -6,8 +6,8 @@
 Builds a class of independent ML06 notebooks (styles the tests never saw: "varied", the
 default, makes choices inside each style per student, benchmarks/similarity_varied.py;
 "styles", a stress class, takes the styles of benchmarks/similarity_solutions.py as written,
-so independent students share long functions token for token) and copies of some of them disguised at growing levels, each level
-adding to the ones before it:
+so independent students share long functions token for token) and copies of some of them
+disguised at growing levels, each level adding to the ones before it:
   1 comments and formatting   2 consistent renaming     3 reordered functions and cells
   4 dead code and prints      5 equivalent rewrites     6 a function rewritten loops <->
   vectorised                  7 (alone) only one function copied into one's own work.
@@ -45,8 +45,6 @@ def notebook(cells, release):
         grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
         if grade_id in cells:
             cell["source"] = cells[grade_id]
-        elif grade_id == "train" and "Trainer" in cells.get("train", ""):
-            pass
     return json.dumps(nb, indent=1)
 
 

@@ -20,8 +20,8 @@ KEEP = set(FUNCTIONS) | {"X", "y", "X_xor", "y_xor", "np", "MLPClassifier", "war
                          "ConvergenceWarning", "load_data", "plot_data", "plot_losses",
                          "plot_xy_2D_model", "plot_hidden_representation", "_with_bias",
                          "XOR_HIDDEN", "ANSWER_TASK1", "ANSWER_TASK2", "ANSWER_TASK5",
-                         "Trainer", "descent_step", "self", "print", "range", "len", "zip", "float", "int",
-                         "abs", "dict", "bool", "round", "str"}
+                         "Trainer", "descent_step", "self", "print", "range", "len", "zip",
+                         "float", "int", "abs", "dict", "bool", "round", "str"}
 CONVENTIONS = [lambda n: n, lambda n: "my_" + n, lambda n: n + "_",
                lambda n: "".join(p.capitalize() if i else p
                                  for i, p in enumerate(n.split("_"))) or n,

@@ -21,7 +21,6 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 from similarity_bench import notebook
 from similarity_disguises import student
-from starlette.testclient import TestClient
 
 from gradekit.course.layout import Course
 from gradekit.dispatch.local_queue import LocalQueue

@@ -33,7 +33,7 @@ def compare(assignment, documents, starter_fps=frozenset(), *, top=None, behavio
         matched = comparison.matches(i, j) if shown and score > 0 else []
         pairs.append({"a": comparison.ids[i], "b": comparison.ids[j], "score": score,
                       "cells": comparison.cells(i, j, matched) if shown else [],
-                      "evidence": describe(comparison, i, j, matched, behaviour)
+                      "evidence": describe(comparison, i, j, matched)
                       if shown else []})
     named = [(score, comparison.ids[i], comparison.ids[j]) for score, i, j in ranked]
     return {"assignment": assignment, "pairs": pairs,

@@ -1,8 +1,6 @@
 """What made a pair score high, in words an instructor can show: shared passages with their
 cells and lines, free-text answers written alike, and identical unusual grading failures."""
 
-from .behaviour import unusual
-
 SHOWN_MATCHES = 4        # passages named per pair
 QUOTE = 90               # characters of a quoted answer or failure
 
@@ -22,9 +20,8 @@ def quote(text):
     return text if len(text) <= QUOTE else text[:QUOTE - 1] + "…"
 
 
-def describe(comparison, i, j, matched, behaviour=None):
-    """Sentences on pair (i, j); matched: Comparison.matches(i, j); behaviour: {student
-    id: {(test, output)}} of failed tests, or None when nothing graded is at hand."""
+def describe(comparison, i, j, matched):
+    """Sentences on pair (i, j); matched: Comparison.matches(i, j)."""
     a, b = comparison.ids[i], comparison.ids[j]
     doc_a, doc_b = comparison.documents[a], comparison.documents[b]
     shared = comparison.shared[i, j]
@@ -55,8 +52,7 @@ def describe(comparison, i, j, matched, behaviour=None):
                 else "largely the same"
             sentences.append(f"{alike} free-text answer in {first['cell']} and "
                              f"{second['cell']}: \"{quote(text_a)}\"")
-    if behaviour:
-        sentences += same_failures(comparison, behaviour, i, j)
+    sentences += same_failures(comparison, i, j)
     return sentences
 
 
@@ -81,17 +77,13 @@ def one_function(comparison, i, j, matched):
             f"alike, and {others} as alike to them"]
 
 
-def same_failures(comparison, behaviour, i, j):
-    """Identical failures of the graders' tests that few others in the class have, and
-    how much they raised the pair's score."""
-    a, b = comparison.ids[i], comparison.ids[j]
-    common = behaviour.get(a, set()) & behaviour.get(b, set())
-    if not common:
-        return []
-    rare = unusual(behaviour, comparison.ids)
-    sentences = [f"the same failure of {test} ({rare[test, output]} of "
-                 f"{len(comparison.ids)} students have it): \"{quote(output)}\""
-                 for test, output in sorted(common) if (test, output) in rare]
+def same_failures(comparison, i, j):
+    """Identical failures of the graders' tests that few others in the class have
+    (Comparison.failures), and how much they raised the pair's score."""
+    common = sorted((failure, len(owners)) for failure, owners in comparison.failures.items()
+                    if i in owners and j in owners)
+    sentences = [f"the same failure of {test} ({count} of {len(comparison.ids)} students "
+                 f"have it): \"{quote(output)}\"" for (test, output), count in common]
     code, score = comparison.code[i, j], comparison.scores[i, j]
     if sentences and round(score, 2) > round(code, 2):
         sentences.insert(0, f"the same unusual failures of the graders' tests raise the "

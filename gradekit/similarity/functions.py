@@ -1,9 +1,9 @@
 """One function copied into work of one's own: the best function match of every pair.
 
 Such a copy is diluted by the rest of the notebook, so a pair scores at least its best
-function match times FUNCTION_SHARE plus REST_SHARE times the pair's whole score (of two
+function match times (FUNCTION_SHARE + REST_SHARE times the pair's whole score): of two
 pairs that share one function alike, the one whose notebooks are otherwise more alike
-comes first).  A match is the two functions' shared weight over the geometric mean of
+comes first.  A match is the two functions' shared weight over the geometric mean of
 theirs, cubed (only near-identity of a function is telling: two functions 80 % alike are
 often one formula written alike), scaled down for matches of fewer than MATCH_LENGTH
 fingerprints, as the square of their share of it (a short formula, a loss or a model's
@@ -48,8 +48,8 @@ def function_matches(comparison, whole):
     owners = np.array(owners)
     totals = np.array([sum(comparison.weight[h] for h in fps) for fps in sets])
     # the same pairs of functions in the same order (weights are positive)
-    shared, counts = (comparison.shared_weights(sets, counted).tocsr()
-                      for counted in (False, True))
+    matrix = comparison.incidence(sets)
+    shared, counts = comparison.shared_weights(matrix).tocsr(), (matrix @ matrix.T).tocsr()
     shared.sort_indices()
     counts.sort_indices()
     shared, count = shared.tocoo(), counts.tocoo().data

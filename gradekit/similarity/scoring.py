@@ -21,7 +21,7 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
-from .behaviour import lift
+from .behaviour import lift, unusual
 from .functions import function_matches
 
 MIN_COMMON = 4        # a fingerprint in fewer documents is never class boilerplate
@@ -37,7 +37,7 @@ class Comparison:
 
     scores (N, N): what the pairs are ranked by (behaviour.py may raise them); code (N, N):
     the same from the code and answers alone; carried: the pairs their best function match
-    carries (functions.py).
+    carries (functions.py); failures: the unusual failures and who has them (behaviour.py).
     """
 
     def __init__(self, documents, starter_fps=frozenset(), behaviour=None):
@@ -61,7 +61,8 @@ class Comparison:
         function, self.carried = function_matches(self, whole)
         self.code = np.minimum(np.maximum(whole, function), 1.0)
         np.fill_diagonal(self.code, 1.0)
-        self.scores = lift(self.code, self.ids, behaviour)
+        self.failures = unusual(behaviour or {}, self.ids)
+        self.scores = lift(self.code, self.failures)
         self._cell_weights, self._places = {}, {}
 
     def _weigh(self, sets):
@@ -95,24 +96,26 @@ class Comparison:
         floor = np.minimum(SMALL_SHARE * self.median, larger)
         return np.maximum(smaller, floor)
 
-    def shared_weights(self, sets, counted=False):
-        """Sparse (len(sets), len(sets)): the weight of the kept fingerprints each pair of
-        fingerprint sets has in common (counted: how many they are)."""
+    def incidence(self, sets):
+        """Sparse 0/1 (len(sets), kept fingerprints): which kept fingerprints each set holds
+        (the rows shared_weights() compares)."""
         column = {h: c for c, h in enumerate(self.weight)}
         rows, cols = [], []
         for row, fps in enumerate(sets):
             rows += [row] * len(fps)
             cols += [column[h] for h in fps]
-        matrix = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)),
-                                   shape=(len(sets), len(column)))
-        if counted:
-            return matrix @ matrix.T
-        weights = np.fromiter(self.weight.values(), float, len(column))
+        return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)),
+                                 shape=(len(sets), len(column)))
+
+    def shared_weights(self, matrix):
+        """Sparse (rows, rows): the weight of the kept fingerprints each pair of rows of
+        `matrix` (an incidence()) has in common."""
+        weights = np.fromiter(self.weight.values(), float, len(self.weight))
         return matrix.multiply(weights).tocsr() @ matrix.T
 
     def _shared_weights(self):
         """(N, N) array: the weight of the fingerprints each pair has in common."""
-        return self.shared_weights(self.kept).toarray()
+        return self.shared_weights(self.incidence(self.kept)).toarray()
 
     def score(self, i, j) -> float:
         """The score of documents i and j (indices into ids), in [0, 1]."""

@@ -75,8 +75,7 @@ class ClassView:
             ids = self.comparison.ids
             i, j = ids.index(a), ids.index(b)
             matched = self.comparison.matches(i, j) if self.comparison.scores[i, j] > 0 else []
-            behaviour = self.loaded.behaviour if any(self.loaded.behaviour.values()) else None
-            self._evidence[a, b] = describe(self.comparison, i, j, matched, behaviour)
+            self._evidence[a, b] = describe(self.comparison, i, j, matched)
         return self._evidence[a, b]
 
 
